@@ -1,0 +1,153 @@
+/**
+ * The plugin's configuration (`plugins.api-keys` in .kuzzlerc). Pure logic: no Kuzzle import.
+ * Invalid configuration throws a plain Error, which stops Kuzzle at boot.
+ */
+import { parseDuration } from './expiry';
+
+export interface PluginConfig {
+  /** who serves Kuzzle's native `security:*ApiKey*` / `auth:*ApiKey*` actions */
+  nativeActions: 'plugin' | 'kuzzle';
+  /** longest key lifetime in ms on `api-keys/auth` and native `auth:createApiKey`; -1 = no limit */
+  maxTTL: number;
+  /** keys a user may hold; -1 = no limit */
+  maxKeysPerUser: number;
+  /** resolved keys kept in memory; 0 = no cache */
+  cacheSize: number;
+  /** ms between two lastUsedAt writes of the same key */
+  lastUsedFlushInterval: number;
+  /** largest serialised claims, in bytes */
+  claimsMaxBytes: number;
+}
+
+export const CONFIG_DEFAULTS: Readonly<Omit<PluginConfig, 'maxTTL'>> = Object.freeze({
+  nativeActions: 'plugin',
+  maxKeysPerUser: 1000,
+  cacheSize: 10000,
+  lastUsedFlushInterval: 10000,
+  claimsMaxBytes: 8192,
+});
+
+/**
+ * Keys Kuzzle itself reads from (or injects into) every plugin's configuration: `privileged` (plugin.js),
+ * `pipeWarnTime` (pluginsManager.js, per-plugin override), and the `plugins.common` settings people sometimes copy
+ * into a plugin's section. They are tolerated and ignored.
+ */
+export const KUZZLE_PLUGIN_KEYS: ReadonlyArray<string> = Object.freeze([
+  'privileged',
+  'pipeWarnTime',
+  'pipeTimeout',
+  'initTimeout',
+]);
+
+const KNOWN_KEYS: ReadonlyArray<keyof PluginConfig> = Object.freeze([
+  'nativeActions',
+  'maxTTL',
+  'maxKeysPerUser',
+  'cacheSize',
+  'lastUsedFlushInterval',
+  'claimsMaxBytes',
+]);
+
+const PREFIX = '[api-keys] Invalid configuration:';
+
+function configError(message: string): Error {
+  return new Error(`${PREFIX} ${message}`);
+}
+
+function show(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}…` : v);
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return `a value of type ${typeof v}`;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** An integer >= min, or -1 when `allowNone`. */
+function readInteger(key: string, v: unknown, min: number, allowNone: boolean): number {
+  if (typeof v === 'number' && Number.isInteger(v) && (v >= min || (allowNone && v === -1))) {
+    return v;
+  }
+  const expected = `an integer >= ${min}${allowNone ? ', or -1 for no limit' : ''}`;
+  throw configError(`"${key}" must be ${expected}; got ${show(v)}`);
+}
+
+/** A duration in ms: an integer >= min, or an `ms` string ("30d"), or -1 when `allowNone`. */
+function readDuration(key: string, v: unknown, min: number, allowNone: boolean): number {
+  let n: number | undefined;
+  if (typeof v === 'number') {
+    n = v;
+  } else if (typeof v === 'string') {
+    n = parseDuration(v);
+  }
+  if (n !== undefined && Number.isInteger(n) && (n >= min || (allowNone && n === -1))) {
+    return n;
+  }
+  const expected =
+    `a whole number of milliseconds >= ${min} or an "ms" duration string such as "30d"` +
+    (allowNone ? ', or -1 for no limit' : '');
+  throw configError(`"${key}" must be ${expected}; got ${show(v)}`);
+}
+
+/**
+ * Validates the plugin's configuration and fills in the defaults.
+ * @param raw the `plugins.api-keys` section (undefined/null = all defaults)
+ * @param kuzzleApiKeyMaxTTL Kuzzle's `security.apiKey.maxTTL`, the default of `maxTTL`
+ * @throws Error "[api-keys] Invalid configuration: ..." naming the key
+ */
+export function resolveConfig(raw: unknown, kuzzleApiKeyMaxTTL: number): PluginConfig {
+  let source: Record<string, unknown> = {};
+  if (raw !== undefined && raw !== null) {
+    if (!isPlainObject(raw)) {
+      throw configError(`the "plugins.api-keys" section must be an object; got ${show(raw)}`);
+    }
+    source = raw;
+  }
+
+  for (const key of Object.keys(source)) {
+    if (!(KNOWN_KEYS as ReadonlyArray<string>).includes(key) && !KUZZLE_PLUGIN_KEYS.includes(key)) {
+      throw configError(`unknown key "${key}" (known keys: ${KNOWN_KEYS.join(', ')})`);
+    }
+  }
+
+  const given = (key: keyof PluginConfig): boolean => source[key] !== undefined;
+
+  let nativeActions = CONFIG_DEFAULTS.nativeActions;
+  if (given('nativeActions')) {
+    const v = source.nativeActions;
+    if (v !== 'plugin' && v !== 'kuzzle') {
+      throw configError(`"nativeActions" must be "plugin" or "kuzzle"; got ${show(v)}`);
+    }
+    nativeActions = v;
+  }
+
+  let maxTTL: number;
+  if (given('maxTTL')) {
+    maxTTL = readDuration('maxTTL', source.maxTTL, 1, true);
+  } else {
+    // Kuzzle's own setting: any negative number means no limit there
+    const inherited =
+      typeof kuzzleApiKeyMaxTTL === 'number' && kuzzleApiKeyMaxTTL < 0 ? -1 : kuzzleApiKeyMaxTTL;
+    maxTTL = readDuration('maxTTL (inherited from Kuzzle\'s security.apiKey.maxTTL)', inherited, 1, true);
+  }
+
+  return {
+    nativeActions,
+    maxTTL,
+    maxKeysPerUser: given('maxKeysPerUser')
+      ? readInteger('maxKeysPerUser', source.maxKeysPerUser, 1, true)
+      : CONFIG_DEFAULTS.maxKeysPerUser,
+    cacheSize: given('cacheSize') ? readInteger('cacheSize', source.cacheSize, 0, false) : CONFIG_DEFAULTS.cacheSize,
+    lastUsedFlushInterval: given('lastUsedFlushInterval')
+      ? readDuration('lastUsedFlushInterval', source.lastUsedFlushInterval, 10, false)
+      : CONFIG_DEFAULTS.lastUsedFlushInterval,
+    claimsMaxBytes: given('claimsMaxBytes')
+      ? readInteger('claimsMaxBytes', source.claimsMaxBytes, 2, false)
+      : CONFIG_DEFAULTS.claimsMaxBytes,
+  };
+}

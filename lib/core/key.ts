@@ -1,0 +1,89 @@
+/**
+ * The key model: what is stored, and what clients see. Pure logic, no Kuzzle import.
+ * The secret is never part of either shape: storage keeps its sha256 (`fingerprint`).
+ */
+import { createHash } from 'crypto';
+import { NEVER, isExpired } from './expiry';
+
+/** A key document as stored in the plugin's private collection. */
+export interface StoredKey {
+  keyId: string;
+  userId: string;
+  name: string | null;
+  description: string | null;
+  scopes: string[] | null;
+  claims: Record<string, unknown> | null;
+  fingerprint: string;
+  expiresAt: number;
+  ttl: number;
+  createdAt: number;
+  createdBy: string | null;
+  updatedAt: number | null;
+  lastUsedAt: number | null;
+  revoked: boolean;
+  revokedAt: number | null;
+  revokedBy: string | null;
+  revocationReason: string | null;
+  parentKeyId: string | null;
+}
+
+/** What clients see: the contract's `_source`. */
+export interface PublicKeySource extends Omit<StoredKey, 'keyId'> {
+  expired: boolean;
+  token?: string;
+}
+
+export interface PublicKey {
+  _id: string;
+  _source: PublicKeySource;
+}
+
+export type KeyStatus = 'valid' | 'revoked' | 'expired';
+
+export function fingerprintOf(secret: string): string {
+  return createHash('sha256').update(secret).digest('hex');
+}
+
+/** A key both revoked and expired counts as revoked. */
+export function statusOf(key: StoredKey, now: number): KeyStatus {
+  if (key.revoked) return 'revoked';
+  if (isExpired(key.expiresAt, now)) return 'expired';
+  return 'valid';
+}
+
+/** The public view of a stored key. `token` is only ever passed by createApiKey. */
+export function toPublicKey(key: StoredKey, now: number, token?: string): PublicKey {
+  const { keyId, ...rest } = key;
+  const source: PublicKeySource = {
+    ...rest,
+    scopes: rest.scopes ? [...rest.scopes] : null,
+    expired: isExpired(key.expiresAt, now),
+  };
+  if (token !== undefined) source.token = token;
+  return { _id: keyId, _source: source };
+}
+
+/** Fills the fields an older or partial document may lack, so every read has the full shape. */
+export function normalizeStoredKey(id: string, source: Record<string, any>): StoredKey {
+  const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+  return {
+    keyId: id,
+    userId: source.userId,
+    name: orNull(source.name),
+    description: orNull(source.description),
+    scopes: Array.isArray(source.scopes) ? source.scopes : null,
+    claims: source.claims && typeof source.claims === 'object' ? source.claims : null,
+    fingerprint: source.fingerprint,
+    expiresAt: typeof source.expiresAt === 'number' ? source.expiresAt : NEVER,
+    ttl: typeof source.ttl === 'number' ? source.ttl : NEVER,
+    createdAt: source.createdAt,
+    createdBy: orNull(source.createdBy),
+    updatedAt: orNull(source.updatedAt),
+    lastUsedAt: orNull(source.lastUsedAt),
+    revoked: source.revoked === true,
+    revokedAt: orNull(source.revokedAt),
+    revokedBy: orNull(source.revokedBy),
+    revocationReason: orNull(source.revocationReason),
+    parentKeyId: orNull(source.parentKeyId),
+  };
+}

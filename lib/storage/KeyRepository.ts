@@ -1,0 +1,183 @@
+/**
+ * The plugin's storage: private collections of the index `plugin-api-keys`, reached through
+ * Kuzzle's `core:storage:private:*` asks (the embedded SDK cannot reach private storage).
+ *
+ * Collections (see mappings.ts):
+ * - keys:         one document per key, id = key id;
+ * - fingerprints: id = sha256(secret) -> { keyId, userId }: a secret resolves with one real-time GET
+ *                 (no search, so no refresh delay and no cost growing with a user's key count), and a
+ *                 create-only write guarantees that two keys never share a secret;
+ * - revocations:  id = key id, create-only, so that the first revocation (and its reason) wins a race.
+ */
+import { StoredKey, normalizeStoredKey } from '../core/key';
+import { ApiKeyError } from '../core/errors';
+import { isStorageConflict, isStorageNotFound } from '../errors';
+import { FINGERPRINTS_COLLECTION, KEYS_COLLECTION, REVOCATIONS_COLLECTION } from './mappings';
+
+export type Ask = (event: string, ...args: any[]) => Promise<any>;
+export type Refresh = 'wait_for' | 'false';
+
+export const STORAGE_INDEX = 'plugin-api-keys';
+
+export interface SearchPage {
+  hits: StoredKey[];
+  total: number;
+  scrollId?: string;
+}
+
+export interface Revocation {
+  revokedAt: number;
+  revokedBy: string | null;
+  revocationReason: string | null;
+}
+
+/** Thrown by createKey when the secret's fingerprint is already taken: mint another secret. */
+export class FingerprintTakenError extends Error {
+  constructor() {
+    super('fingerprint already taken');
+  }
+}
+
+const PRIVATE = 'core:storage:private:document';
+const WRITE_OPTS = { injectKuzzleMeta: false };
+
+function refreshOpt(refresh: Refresh): 'wait_for' | undefined {
+  return refresh === 'wait_for' ? 'wait_for' : undefined;
+}
+
+export class KeyRepository {
+  constructor(private readonly ask: Ask, private readonly index = STORAGE_INDEX) {}
+
+  /**
+   * Stores a new key. The fingerprint document is written first: it is the uniqueness guard of the
+   * secret. A taken key id rolls it back and raises `already_exists`; nothing is overwritten.
+   */
+  async createKey(key: StoredKey, refresh: Refresh): Promise<void> {
+    try {
+      await this.ask(`${PRIVATE}:create`, this.index, FINGERPRINTS_COLLECTION,
+        { keyId: key.keyId, userId: key.userId }, { ...WRITE_OPTS, id: key.fingerprint });
+    } catch (error) {
+      if (isStorageConflict(error)) throw new FingerprintTakenError();
+      throw error;
+    }
+    const { keyId, ...rest } = key;
+    try {
+      await this.ask(`${PRIVATE}:create`, this.index, KEYS_COLLECTION, { keyId, ...rest },
+        { ...WRITE_OPTS, id: keyId, refresh: refreshOpt(refresh) });
+    } catch (error) {
+      await this.ask(`${PRIVATE}:delete`, this.index, FINGERPRINTS_COLLECTION, key.fingerprint, {}).catch(() => undefined);
+      if (isStorageConflict(error)) {
+        throw new ApiKeyError('already_exists', `An API key with the id "${keyId}" already exists.`);
+      }
+      throw error;
+    }
+  }
+
+  /** The key with this id, or null. Real-time (a GET), so it sees writes at once. */
+  async getKey(keyId: string): Promise<StoredKey | null> {
+    try {
+      const doc = await this.ask(`${PRIVATE}:get`, this.index, KEYS_COLLECTION, keyId);
+      return normalizeStoredKey(doc._id, doc._source);
+    } catch (error) {
+      if (isStorageNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** fingerprint -> key id and owner, or null. */
+  async getFingerprint(fingerprint: string): Promise<{ keyId: string; userId: string } | null> {
+    try {
+      const doc = await this.ask(`${PRIVATE}:get`, this.index, FINGERPRINTS_COLLECTION, fingerprint);
+      return { keyId: doc._source.keyId, userId: doc._source.userId };
+    } catch (error) {
+      if (isStorageNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Partial update; returns the key as stored afterwards, or null when it no longer exists. */
+  async updateKey(keyId: string, changes: Partial<StoredKey>, refresh: Refresh): Promise<StoredKey | null> {
+    try {
+      const result = await this.ask(`${PRIVATE}:update`, this.index, KEYS_COLLECTION, keyId, changes,
+        { ...WRITE_OPTS, refresh: refreshOpt(refresh), retryOnConflict: 5 });
+      return normalizeStoredKey(keyId, result._source);
+    } catch (error) {
+      if (isStorageNotFound(error)) return null;
+      throw error;
+    }
+  }
+
+  /** Hard delete of a key, its fingerprint and its revocation record. False if it did not exist. */
+  async deleteKey(key: StoredKey, refresh: Refresh): Promise<boolean> {
+    let existed = true;
+    try {
+      await this.ask(`${PRIVATE}:delete`, this.index, KEYS_COLLECTION, key.keyId, { refresh: refreshOpt(refresh) });
+    } catch (error) {
+      if (!isStorageNotFound(error)) throw error;
+      existed = false;
+    }
+    await Promise.all([
+      this.ask(`${PRIVATE}:delete`, this.index, FINGERPRINTS_COLLECTION, key.fingerprint, {}),
+      this.ask(`${PRIVATE}:delete`, this.index, REVOCATIONS_COLLECTION, key.keyId, {}),
+    ].map((p) => p.catch((error: unknown) => { if (!isStorageNotFound(error)) throw error; })));
+    return existed;
+  }
+
+  /**
+   * Records a revocation with a create-only write. Returns the revocation that is in force: this one,
+   * or the one that got there first.
+   */
+  async claimRevocation(keyId: string, revocation: Revocation): Promise<Revocation> {
+    try {
+      await this.ask(`${PRIVATE}:create`, this.index, REVOCATIONS_COLLECTION, { ...revocation },
+        { ...WRITE_OPTS, id: keyId });
+      return revocation;
+    } catch (error) {
+      if (!isStorageConflict(error)) throw error;
+      const doc = await this.ask(`${PRIVATE}:get`, this.index, REVOCATIONS_COLLECTION, keyId);
+      return {
+        revokedAt: doc._source.revokedAt,
+        revokedBy: doc._source.revokedBy ?? null,
+        revocationReason: doc._source.revocationReason ?? null,
+      };
+    }
+  }
+
+  async search(
+    body: { query: unknown; sort: unknown[] },
+    opts: { from?: number; size?: number; scroll?: string },
+  ): Promise<SearchPage> {
+    const result = await this.ask(`${PRIVATE}:search`, this.index, KEYS_COLLECTION, body, opts);
+    return this.toPage(result);
+  }
+
+  async scroll(scrollId: string, scroll?: string): Promise<SearchPage> {
+    const result = await this.ask(`${PRIVATE}:scroll`, scrollId, { scrollTTL: scroll });
+    return this.toPage(result);
+  }
+
+  async count(query: unknown): Promise<number> {
+    return this.ask(`${PRIVATE}:count`, this.index, KEYS_COLLECTION, { query });
+  }
+
+  /** Every key matching the query (ids and fingerprints only matter to callers), up to `limit`. */
+  async findAll(query: unknown, limit = 10000): Promise<StoredKey[]> {
+    const out: StoredKey[] = [];
+    let page = await this.search({ query, sort: [{ createdAt: 'asc' }, { keyId: 'asc' }] }, { size: 1000, scroll: '30s' });
+    out.push(...page.hits);
+    while (page.scrollId && page.hits.length > 0 && out.length < page.total && out.length < limit) {
+      page = await this.scroll(page.scrollId, '30s');
+      out.push(...page.hits);
+    }
+    return out;
+  }
+
+  private toPage(result: any): SearchPage {
+    const page: SearchPage = {
+      hits: (result.hits || []).map((hit: any) => normalizeStoredKey(hit._id, hit._source)),
+      total: typeof result.total === 'number' ? result.total : (result.total?.value ?? 0),
+    };
+    if (result.scrollId) page.scrollId = result.scrollId;
+    return page;
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Mappings of the plugin's private collections (index `plugin-api-keys`).
+ *
+ * `dynamic: 'strict'`: a write with a field that is not declared here is rejected by Elasticsearch
+ * instead of being silently stored unindexed. The plugin controls every document it writes, so a
+ * strict mapping catches programming errors early and guarantees that a future field is added on
+ * purpose (with its mapping) rather than by accident. `claims` is free-form user data: it is kept in
+ * `_source` but not indexed (`enabled: false`), so it can hold any JSON without mapping explosions.
+ */
+const keyword = { type: 'keyword' };
+const date = { type: 'long' };
+const searchableText = { type: 'text', fields: { keyword: { type: 'keyword', ignore_above: 256 } } };
+
+export const KEYS_COLLECTION = 'keys';
+export const FINGERPRINTS_COLLECTION = 'fingerprints';
+export const REVOCATIONS_COLLECTION = 'revocations';
+
+export const KEYS_MAPPING = {
+  dynamic: 'strict',
+  properties: {
+    keyId: keyword,
+    userId: keyword,
+    name: searchableText,
+    description: searchableText,
+    scopes: keyword,
+    claims: { type: 'object', enabled: false },
+    fingerprint: keyword,
+    expiresAt: date,
+    ttl: date,
+    createdAt: date,
+    createdBy: keyword,
+    updatedAt: date,
+    lastUsedAt: date,
+    revoked: { type: 'boolean' },
+    revokedAt: date,
+    revokedBy: keyword,
+    revocationReason: { type: 'text' },
+    parentKeyId: keyword,
+  },
+};
+
+/** fingerprint (document id) -> key: resolves a secret with one real-time GET, and guards uniqueness. */
+export const FINGERPRINTS_MAPPING = {
+  dynamic: 'strict',
+  properties: {
+    keyId: keyword,
+    userId: keyword,
+  },
+};
+
+/** key id (document id) -> first revocation: a create-only document, so the first reason wins. */
+export const REVOCATIONS_MAPPING = {
+  dynamic: 'strict',
+  properties: {
+    revokedAt: date,
+    revokedBy: keyword,
+    revocationReason: { type: 'text', index: false },
+  },
+};
+
+export const COLLECTIONS = {
+  [KEYS_COLLECTION]: KEYS_MAPPING,
+  [FINGERPRINTS_COLLECTION]: FINGERPRINTS_MAPPING,
+  [REVOCATIONS_COLLECTION]: REVOCATIONS_MAPPING,
+};
+
+/** Fields a client may sort on, and the indexed field behind each. */
+export const SORTABLE_FIELDS: Record<string, string> = {
+  name: 'name.keyword',
+  description: 'description.keyword',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  expiresAt: 'expiresAt',
+  lastUsedAt: 'lastUsedAt',
+  revokedAt: 'revokedAt',
+  userId: 'userId',
+  createdBy: 'createdBy',
+  keyId: 'keyId',
+};
