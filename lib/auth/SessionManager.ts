@@ -1,0 +1,130 @@
+/**
+ * One internal Kuzzle session (`kauth-` token, minted by Kuzzle's token manager) per key.
+ *
+ * Kuzzle only accepts the `kapikey-` tokens of its own collection, so a request authenticated by a
+ * plugin key has its jwt swapped for the key's session before Kuzzle verifies it. The session is never
+ * shown to anyone. Kuzzle deletes `kauth-` tokens on logout, global logout, `security:revokeTokens` and
+ * a Redis flush: the session is then re-created, after the key and its user have been checked again.
+ *
+ * Redis holds, beside Kuzzle's own token entry:
+ * - `plugin-api-keys/session/<keyId>` -> the session jwt (so that every node uses the same session);
+ * - `plugin-api-keys/session-owner/<sha256(jwt)>` -> key id: two keys of one user first used in the same
+ *   second could otherwise be given byte-identical JWTs (Kuzzle signs only `{_id, iat, exp}`).
+ */
+import { createHash, randomInt } from 'crypto';
+import { LruCache } from '../core/lru';
+import { NEVER } from '../core/expiry';
+import { StoredKey } from '../core/key';
+import { Ask } from '../storage/KeyRepository';
+
+const POINTER = 'plugin-api-keys/session/';
+const OWNER = 'plugin-api-keys/session-owner/';
+/** Sessions of never-expiring keys last 30 days (+ random spread) and are re-created when gone. */
+const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
+const SPREAD_S = 30 * 24 * 3600;
+/** A session this close to its end is replaced rather than used. */
+const RENEW_MARGIN_MS = 60 * 1000;
+/** A session of an expiring key outlives the key by this much, so Kuzzle never sees it expire first. */
+const EXPIRY_MARGIN_MS = 2000;
+
+interface Session {
+  jwt: string;
+  expiresAt: number;
+}
+
+export class UserGoneError extends Error {
+  constructor() { super('the key owner no longer exists'); }
+}
+
+export class SessionManager {
+  private readonly local: LruCache<string, Session>;
+
+  constructor(private readonly ask: Ask, cacheSize: number) {
+    this.local = new LruCache(Math.max(cacheSize, 1));
+  }
+
+  /** A session jwt that Kuzzle will accept now for this key's user. */
+  async sessionFor(key: StoredKey, now = Date.now()): Promise<string> {
+    const known = this.local.get(key.keyId);
+    if (known && this.usable(known, now) && (await this.alive(key.userId, known.jwt))) return known.jwt;
+
+    const pointer = await this.ask('core:cache:internal:get', POINTER + key.keyId);
+    if (typeof pointer === 'string' && pointer !== known?.jwt) {
+      const token = await this.ask('core:security:token:get', key.userId, pointer);
+      if (token && this.usable({ jwt: pointer, expiresAt: token.expiresAt }, now)) {
+        this.local.set(key.keyId, { jwt: pointer, expiresAt: token.expiresAt });
+        return pointer;
+      }
+    }
+    return this.mint(key, now);
+  }
+
+  /** Deletes the key's session everywhere (Redis), so nothing minted for the key outlives it. */
+  async drop(keyId: string, userId: string): Promise<void> {
+    const known = this.local.get(keyId);
+    this.local.delete(keyId);
+    const pointer = await this.ask('core:cache:internal:get', POINTER + keyId).catch(() => null);
+    const jwts = new Set([known?.jwt, pointer].filter((j): j is string => typeof j === 'string'));
+    for (const jwt of jwts) {
+      const token = await this.ask('core:security:token:get', userId, jwt).catch(() => null);
+      if (token) await this.ask('core:security:token:delete', token);
+      await this.ask('core:cache:internal:del', OWNER + hash(jwt)).catch(() => undefined);
+    }
+    await this.ask('core:cache:internal:del', POINTER + keyId).catch(() => undefined);
+  }
+
+  forgetLocal(keyId: string): void {
+    this.local.delete(keyId);
+  }
+
+  private usable(session: Session, now: number): boolean {
+    return session.expiresAt === NEVER || session.expiresAt - now > RENEW_MARGIN_MS;
+  }
+
+  private async alive(userId: string, jwt: string): Promise<boolean> {
+    return Boolean(await this.ask('core:security:token:get', userId, jwt));
+  }
+
+  private async mint(key: StoredKey, now: number): Promise<string> {
+    let user: unknown;
+    try {
+      user = await this.ask('core:security:user:get', key.userId);
+    } catch (error: any) {
+      if (error?.status === 404) throw new UserGoneError();
+      throw error;
+    }
+    const cap = SESSION_TTL_MS + randomInt(0, SPREAD_S) * 1000;
+    const ttl = key.expiresAt === NEVER ? cap : Math.min(cap, key.expiresAt - now + EXPIRY_MARGIN_MS + randomInt(0, 1000));
+    for (let attempt = 0; attempt < 8; attempt++) {
+      const token = await this.ask('core:security:token:create', user,
+        { type: 'authToken', expiresIn: ttl + attempt * 1000, bypassMaxTTL: true });
+      const claimed = await this.ask('core:cache:internal:store', OWNER + hash(token.jwt), key.keyId,
+        { onlyIfNew: true, ttl: token.ttl });
+      if (!claimed) {
+        const owner = await this.ask('core:cache:internal:get', OWNER + hash(token.jwt));
+        if (owner !== key.keyId) continue; // another key's session: mint another one
+      }
+      const stored = await this.ask('core:cache:internal:store', POINTER + key.keyId, token.jwt,
+        { onlyIfNew: true, ttl: token.ttl });
+      if (!stored) {
+        // another node minted concurrently: keep one session per key
+        const other = await this.ask('core:cache:internal:get', POINTER + key.keyId);
+        const otherToken = typeof other === 'string' ? await this.ask('core:security:token:get', key.userId, other) : null;
+        if (otherToken && other !== token.jwt && this.usable({ jwt: other, expiresAt: otherToken.expiresAt }, now)) {
+          await this.ask('core:security:token:delete', token).catch(() => undefined);
+          await this.ask('core:cache:internal:del', OWNER + hash(token.jwt)).catch(() => undefined);
+          this.local.set(key.keyId, { jwt: other, expiresAt: otherToken.expiresAt });
+          return other;
+        }
+        await this.ask('core:cache:internal:store', POINTER + key.keyId, token.jwt, { ttl: token.ttl });
+      }
+      this.local.set(key.keyId, { jwt: token.jwt, expiresAt: token.expiresAt });
+      return token.jwt;
+    }
+    throw new Error('could not mint a unique session');
+  }
+}
+
+function hash(value: string): string {
+  return createHash('sha256').update(value).digest('hex');
+}

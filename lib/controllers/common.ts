@@ -1,0 +1,99 @@
+/**
+ * Helpers shared by the action handlers: who the target user is, how key fields are read, and the
+ * side effects of changing or deleting a key (caches, sessions, realtime connections, other nodes).
+ */
+import { KuzzleRequest, UnauthorizedError } from 'kuzzle';
+import { ApiKeyError } from '../core/errors';
+import { StoredKey } from '../core/key';
+import type { NativeName, Runtime } from '../runtime';
+import type { Refresh } from '../storage/KeyRepository';
+
+export type Target = 'security' | 'auth';
+
+export const ANONYMOUS_KUID = '-1';
+
+export function nativeNameOf(rt: Runtime, request: KuzzleRequest): NativeName | undefined {
+  return rt.nativeRequests.get(request);
+}
+
+/** The kuid of the caller; anonymous callers are refused with 401. */
+export function callerKuid(request: KuzzleRequest): string {
+  const kuid = request.getKuid();
+  if (!kuid || kuid === ANONYMOUS_KUID) {
+    throw new UnauthorizedError('Authentication required to manage your own API keys.', 'security.rights.unauthorized');
+  }
+  return kuid;
+}
+
+/** api-keys/security: the `userId` argument; api-keys/auth: the caller. */
+export function targetUserId(request: KuzzleRequest, target: Target): string {
+  return target === 'security' ? request.getString('userId') : callerKuid(request);
+}
+
+/** A key field: from the body first, then from the top-level arguments (the SDK copies options there). */
+export function fieldOf(request: KuzzleRequest, name: string): unknown {
+  const body = request.input.body as Record<string, unknown> | null;
+  if (body && typeof body === 'object' && !Array.isArray(body) && body[name] !== undefined) return body[name];
+  return (request.input.args as Record<string, unknown>)[name];
+}
+
+export function keyIdOf(request: KuzzleRequest): string {
+  return request.getId();
+}
+
+/** The key `keyId` of `userId`, or 404 `not_found` (a key of another user is not found either). */
+export async function loadOwnedKey(rt: Runtime, userId: string, keyId: string): Promise<StoredKey> {
+  const key = await rt.repo.getKey(keyId);
+  if (!key || key.userId !== userId) {
+    throw new ApiKeyError('not_found', `API key "${keyId}" not found for user "${userId}".`);
+  }
+  return key;
+}
+
+export async function assertUserExists(rt: Runtime, userId: string): Promise<unknown> {
+  try {
+    return await rt.ask('core:security:user:get', userId);
+  } catch (error: any) {
+    if (error?.status === 404) throw new ApiKeyError('not_found', `User "${userId}" not found.`);
+    throw error;
+  }
+}
+
+export function refreshOf(request: KuzzleRequest, fallback: 'wait_for' | 'false'): Refresh {
+  return request.getRefresh(fallback) === 'wait_for' ? 'wait_for' : 'false';
+}
+
+/** A key changed (update, revoke): forget cached copies here and on other nodes. */
+export async function keyChanged(rt: Runtime, key: StoredKey, opts: { endSessions: boolean }): Promise<void> {
+  rt.resolver.invalidate(key.keyId, key.fingerprint);
+  if (opts.endSessions) {
+    await rt.sessions.drop(key.keyId, key.userId);
+    await rt.connections.expire(key.keyId);
+  }
+  await rt.cluster.broadcast({ kind: opts.endSessions ? 'deleted' : 'changed', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
+}
+
+/** Children of a key (keys it created), at any depth below. */
+export async function descendantsOf(rt: Runtime, key: StoredKey): Promise<StoredKey[]> {
+  const out: StoredKey[] = [];
+  let frontier = [key.keyId];
+  for (let depth = 0; frontier.length > 0 && depth < 16; depth++) {
+    const children = await rt.repo.findAll({ terms: { parentKeyId: frontier } });
+    out.push(...children);
+    frontier = children.map((c) => c.keyId);
+  }
+  return out;
+}
+
+/** Hard-deletes a key: storage, caches, session, realtime subscriptions, other nodes. */
+export async function destroyKey(rt: Runtime, key: StoredKey, refresh: Refresh): Promise<boolean> {
+  // Reject it locally first: the very next request must fail even while storage is being updated.
+  rt.resolver.invalidate(key.keyId, key.fingerprint, true);
+  const existed = await rt.repo.deleteKey(key, refresh);
+  rt.resolver.invalidate(key.keyId, key.fingerprint, true);
+  rt.usage.forget(key.keyId);
+  await rt.sessions.drop(key.keyId, key.userId).catch((e) => rt.log.warn(`api key session cleanup failed: ${e?.message ?? e}`));
+  await rt.connections.expire(key.keyId);
+  await rt.cluster.broadcast({ kind: 'deleted', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
+  return existed;
+}

@@ -1,0 +1,107 @@
+import { randomInt, randomUUID } from 'crypto';
+import type { KuzzleRequest } from 'kuzzle';
+import { ApiKeyError } from '../core/errors';
+import { NEVER, assertWithinMaxTtl, expiresAtFrom, parseTtl } from '../core/expiry';
+import { PublicKey, StoredKey, fingerprintOf, toPublicKey } from '../core/key';
+import { isScopeSubset, normalizeScopes } from '../core/scopes';
+import { validateClaims, validateDescription, validateKeyId, validateName } from '../core/validation';
+import { FingerprintTakenError } from '../storage/KeyRepository';
+import type { Runtime } from '../runtime';
+import { Target, assertUserExists, callerKuid, fieldOf, nativeNameOf, refreshOf, targetUserId } from './common';
+
+/**
+ * The embedded `exp` of a secret is ignored (the stored expiresAt counts), so it is used to make every
+ * secret unique: Kuzzle signs only `{_id, iat, exp}`, and two tokens of one user minted in the same
+ * second would otherwise be identical. The fingerprint collection's create-only write catches the rest.
+ */
+const SECRET_EXP_BASE_MS = 200 * 365 * 24 * 3600 * 1000;
+const SECRET_EXP_SPREAD_S = 2 ** 31;
+const MINT_ATTEMPTS = 8;
+
+export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: Target): Promise<PublicKey> {
+  const native = nativeNameOf(rt, request);
+  const userId = targetUserId(request, target);
+  const creator = callerKuid(request);
+
+  const name = validateName(fieldOf(request, 'name')) ?? null;
+  let description: string | null;
+  if (native) {
+    // Kuzzle's native contract: body.description is required (Kuzzle's own error when missing).
+    description = validateDescription(request.getBodyString('description')) ?? null;
+  } else {
+    description = validateDescription(fieldOf(request, 'description')) ?? null;
+    if (name === null && description === null) {
+      throw new ApiKeyError('invalid_argument', 'An API key needs a "name" or a "description".');
+    }
+  }
+  let scopes = normalizeScopes(fieldOf(request, 'scopes'));
+  const claims = validateClaims(fieldOf(request, 'claims'), rt.config.claimsMaxBytes) ?? null;
+  const args = request.input.args as Record<string, unknown>;
+  const ttl = parseTtl({ expiresIn: args.expiresIn, secondsUntilExpiration: args.secondsUntilExpiration }, native ? 'native' : 'plugin');
+  if (target === 'auth') assertWithinMaxTtl(ttl, rt.config.maxTTL);
+  const keyId = validateKeyId(args._id) ?? randomUUID();
+  const refresh = refreshOf(request, 'wait_for');
+  const now = rt.now();
+  const expiresAt = expiresAtFrom(ttl, now);
+
+  // A key-authenticated request creates keys only within its own scopes and lifetime.
+  const parent = rt.keyRequests.get(request)?.key ?? null;
+  if (parent) {
+    if (scopes === null) scopes = parent.scopes;
+    else if (!isScopeSubset(scopes, parent.scopes)) {
+      throw new ApiKeyError('escalation', 'An API key cannot create a key with scopes beyond its own.');
+    }
+    if (parent.expiresAt !== NEVER && (expiresAt === NEVER || expiresAt > parent.expiresAt)) {
+      throw new ApiKeyError('escalation', 'An API key cannot create a key that outlives it.');
+    }
+    if (userId !== parent.userId) {
+      throw new ApiKeyError('escalation', 'An API key can only create keys for its own user.');
+    }
+  }
+
+  const user = await assertUserExists(rt, userId);
+  if (rt.config.maxKeysPerUser !== -1) {
+    const count = await rt.repo.count({ term: { userId } });
+    if (count >= rt.config.maxKeysPerUser) {
+      throw new ApiKeyError('too_many_keys', `User "${userId}" already has ${count} API keys (limit: ${rt.config.maxKeysPerUser}).`);
+    }
+  }
+
+  for (let attempt = 0; attempt < MINT_ATTEMPTS; attempt++) {
+    const token = await rt.ask('core:security:token:create', user, {
+      type: 'apiKey',
+      expiresIn: SECRET_EXP_BASE_MS + randomInt(0, SECRET_EXP_SPREAD_S) * 1000,
+      bypassMaxTTL: true,
+    });
+    const secret: string = token.jwt;
+    const stored: StoredKey = {
+      keyId,
+      userId,
+      name,
+      description,
+      scopes,
+      claims,
+      fingerprint: fingerprintOf(secret),
+      expiresAt,
+      ttl,
+      createdAt: now,
+      createdBy: creator,
+      updatedAt: null,
+      lastUsedAt: null,
+      revoked: false,
+      revokedAt: null,
+      revokedBy: null,
+      revocationReason: null,
+      parentKeyId: parent ? parent.keyId : null,
+    };
+    try {
+      await rt.repo.createKey(stored, refresh);
+    } catch (error) {
+      if (error instanceof FingerprintTakenError) continue;
+      throw error;
+    }
+    rt.resolver.forgetNegative(stored.fingerprint);
+    return toPublicKey(stored, now, secret);
+  }
+  throw new ApiKeyError('storage_unavailable', 'Could not mint a unique API key secret, retry later.');
+}

@@ -1,0 +1,37 @@
+import type { KuzzleRequest } from 'kuzzle';
+import { ApiKeyError } from '../core/errors';
+import type { Runtime } from '../runtime';
+import { Target, descendantsOf, destroyKey, keyIdOf, nativeNameOf, refreshOf, targetUserId } from './common';
+
+/**
+ * Hard delete. Keys created by this key (children) die with it. Through a native action name, an id
+ * unknown to the plugin falls through to Kuzzle's own API keys (keys created before the plugin).
+ */
+export async function deleteApiKey(rt: Runtime, request: KuzzleRequest, target: Target): Promise<{ _id: string }> {
+  const native = nativeNameOf(rt, request);
+  const userId = targetUserId(request, target);
+  const keyId = keyIdOf(request);
+  const refresh = refreshOf(request, native === 'auth:deleteApiKey' ? 'false' : 'wait_for');
+
+  const key = await rt.repo.getKey(keyId);
+  if (!key || key.userId !== userId) {
+    if (native) return deleteNativeKey(rt, request, native, userId, keyId, refresh);
+    throw new ApiKeyError('not_found', `API key "${keyId}" not found for user "${userId}".`);
+  }
+  const children = await descendantsOf(rt, key);
+  await destroyKey(rt, key, refresh);
+  for (const child of children) await destroyKey(rt, child, refresh);
+  return { _id: keyId };
+}
+
+async function deleteNativeKey(
+  rt: Runtime, request: KuzzleRequest, native: string, userId: string, keyId: string, refresh: string,
+): Promise<{ _id: string }> {
+  const options = { refresh: refresh === 'wait_for' ? 'wait_for' : false };
+  if (native === 'security:deleteApiKey') {
+    await rt.sdk.security.deleteApiKey(userId, keyId, options);
+  } else {
+    await rt.sdk.as(request.context.user, { checkRights: false }).auth.deleteApiKey(keyId, options);
+  }
+  return { _id: keyId };
+}

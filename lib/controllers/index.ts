@@ -1,0 +1,87 @@
+/**
+ * The plugin's API: two controllers, `api-keys/security` (any user's keys, for administrators) and
+ * `api-keys/auth` (the caller's own keys), their actions and HTTP routes (see the README).
+ */
+import type { KuzzleRequest } from 'kuzzle';
+import { toKuzzleError } from '../errors';
+import type { Runtime } from '../runtime';
+import type { Target } from './common';
+import { createApiKey } from './createApiKey';
+import { deleteApiKey } from './deleteApiKey';
+import { getApiKey } from './getApiKey';
+import { revokeApiKey } from './revokeApiKey';
+import { scrollApiKeys } from './scrollApiKeys';
+import { searchApiKeys } from './searchApiKeys';
+import { updateApiKey } from './updateApiKey';
+import { verifyApiKey } from './verifyApiKey';
+
+type Handler = (rt: Runtime, request: KuzzleRequest, target: Target) => Promise<unknown>;
+
+interface ActionSpec {
+  handler: Handler;
+  http: { security?: [string, string]; auth?: [string, string] };
+}
+
+export const ACTIONS: Record<string, ActionSpec> = {
+  createApiKey: {
+    handler: createApiKey,
+    http: { security: ['post', 'api-keys/users/:userId/_create'], auth: ['post', 'api-keys/me/_create'] },
+  },
+  searchApiKeys: {
+    handler: searchApiKeys,
+    http: { security: ['post', 'api-keys/users/:userId/_search'], auth: ['post', 'api-keys/me/_search'] },
+  },
+  scrollApiKeys: {
+    handler: scrollApiKeys,
+    http: { security: ['get', 'api-keys/_scroll/:scrollId'], auth: ['get', 'api-keys/me/_scroll/:scrollId'] },
+  },
+  getApiKey: {
+    handler: getApiKey,
+    http: { security: ['get', 'api-keys/users/:userId/:_id'], auth: ['get', 'api-keys/me/:_id'] },
+  },
+  updateApiKey: {
+    handler: updateApiKey,
+    http: { security: ['post', 'api-keys/users/:userId/:_id/_update'], auth: ['post', 'api-keys/me/:_id/_update'] },
+  },
+  revokeApiKey: {
+    handler: revokeApiKey,
+    http: { security: ['post', 'api-keys/users/:userId/:_id/_revoke'], auth: ['post', 'api-keys/me/:_id/_revoke'] },
+  },
+  deleteApiKey: {
+    handler: deleteApiKey,
+    http: { security: ['delete', 'api-keys/users/:userId/:_id'], auth: ['delete', 'api-keys/me/:_id'] },
+  },
+  verifyApiKey: {
+    handler: (rt, request) => verifyApiKey(rt, request),
+    http: { security: ['post', 'api-keys/_verify'] },
+  },
+};
+
+export const SECURITY_CONTROLLER = 'api-keys/security';
+export const AUTH_CONTROLLER = 'api-keys/auth';
+
+function controller(rt: Runtime, target: Target) {
+  const actions: Record<string, { handler: (request: KuzzleRequest) => Promise<unknown>; http: Array<{ verb: string; path: string }> }> = {};
+  for (const [name, spec] of Object.entries(ACTIONS)) {
+    const route = spec.http[target];
+    if (!route) continue;
+    actions[name] = {
+      handler: async (request: KuzzleRequest) => {
+        try {
+          return await spec.handler(rt, request, target);
+        } catch (error) {
+          throw toKuzzleError(error);
+        }
+      },
+      http: [{ verb: route[0], path: route[1] }],
+    };
+  }
+  return { actions };
+}
+
+export function buildApi(rt: Runtime) {
+  return {
+    [SECURITY_CONTROLLER]: controller(rt, 'security'),
+    [AUTH_CONTROLLER]: controller(rt, 'auth'),
+  };
+}

@@ -1,0 +1,38 @@
+import type { KuzzleRequest } from 'kuzzle';
+import { PublicKey, StoredKey, toPublicKey } from '../core/key';
+import { validateRevocationReason } from '../core/validation';
+import type { Runtime } from '../runtime';
+import type { Refresh } from '../storage/KeyRepository';
+import { Target, callerKuid, descendantsOf, fieldOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId } from './common';
+
+/**
+ * Soft revocation: the key is refused (401 `revoked`) from the next request and kept for audit.
+ * Revoking again is not an error; the first revocation and its reason are kept, even under a race.
+ * Keys this key created are revoked with it.
+ */
+export async function revokeApiKey(rt: Runtime, request: KuzzleRequest, target: Target): Promise<PublicKey> {
+  const userId = targetUserId(request, target);
+  const keyId = keyIdOf(request);
+  const reason = validateRevocationReason(fieldOf(request, 'revocationReason'));
+  const refresh = refreshOf(request, 'wait_for');
+  const key = await loadOwnedKey(rt, userId, keyId);
+  const revoked = await revoke(rt, key, { by: callerKuid(request), reason }, refresh);
+  for (const child of await descendantsOf(rt, key)) {
+    await revoke(rt, child, { by: callerKuid(request), reason: `parent key "${keyId}" revoked` }, refresh);
+  }
+  return toPublicKey(revoked, rt.now());
+}
+
+async function revoke(rt: Runtime, key: StoredKey, who: { by: string; reason: string | null }, refresh: Refresh): Promise<StoredKey> {
+  // Reject locally at once, then record.
+  rt.resolver.invalidate(key.keyId, key.fingerprint);
+  const revocation = await rt.repo.claimRevocation(key.keyId, {
+    revokedAt: rt.now(),
+    revokedBy: who.by,
+    revocationReason: who.reason,
+  });
+  const updated = (await rt.repo.updateKey(key.keyId, { revoked: true, ...revocation }, refresh))
+    ?? { ...key, revoked: true, ...revocation };
+  await keyChanged(rt, updated, { endSessions: true });
+  return updated;
+}

@@ -1,0 +1,57 @@
+import type { KuzzleRequest } from 'kuzzle';
+import { ApiKeyError } from '../core/errors';
+import { NEVER, assertShortening, expiresAtFrom, parseTtl } from '../core/expiry';
+import { PublicKey, StoredKey, toPublicKey } from '../core/key';
+import { isScopeSubset, normalizeScopes } from '../core/scopes';
+import { validateClaims, validateDescription, validateName } from '../core/validation';
+import type { Runtime } from '../runtime';
+import { Target, fieldOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId } from './common';
+
+/**
+ * Changes name, description, scopes, claims, and may shorten the expiry. Never changes the secret.
+ * Takes effect on the next request (caches are invalidated here and on other nodes).
+ */
+export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: Target): Promise<PublicKey> {
+  const userId = targetUserId(request, target);
+  const keyId = keyIdOf(request);
+  const refresh = refreshOf(request, 'wait_for');
+  const changes: Partial<StoredKey> = {};
+
+  const name = validateName(fieldOf(request, 'name'));
+  if (name !== undefined) changes.name = name;
+  const description = validateDescription(fieldOf(request, 'description'));
+  if (description !== undefined) changes.description = description;
+  const rawScopes = fieldOf(request, 'scopes');
+  if (rawScopes !== undefined) changes.scopes = normalizeScopes(rawScopes);
+  const claims = validateClaims(fieldOf(request, 'claims'), rt.config.claimsMaxBytes);
+  if (claims !== undefined) changes.claims = claims;
+
+  const args = request.input.args as Record<string, unknown>;
+  const expiryGiven = [args.expiresIn, args.secondsUntilExpiration].some((v) => v !== undefined && v !== null);
+  const now = rt.now();
+  const key = await loadOwnedKey(rt, userId, keyId);
+
+  if (expiryGiven) {
+    const ttl = parseTtl({ expiresIn: args.expiresIn, secondsUntilExpiration: args.secondsUntilExpiration });
+    const expiresAt = expiresAtFrom(ttl, now);
+    assertShortening(expiresAt, key.expiresAt);
+    changes.expiresAt = expiresAt;
+    changes.ttl = expiresAt === NEVER ? NEVER : expiresAt - key.createdAt;
+  }
+  if (Object.keys(changes).length === 0) {
+    throw new ApiKeyError('invalid_argument', 'Nothing to update: give name, description, scopes, claims or a shorter expiry.');
+  }
+
+  // A key-authenticated request may not widen a key beyond its own scopes.
+  const caller = rt.keyRequests.get(request)?.key;
+  if (caller && 'scopes' in changes && !isScopeSubset(changes.scopes ?? null, caller.scopes)) {
+    throw new ApiKeyError('escalation', 'An API key cannot give a key scopes beyond its own.');
+  }
+
+  changes.updatedAt = now;
+  const updated = await rt.repo.updateKey(keyId, changes, refresh);
+  if (!updated) throw new ApiKeyError('not_found', `API key "${keyId}" not found for user "${userId}".`);
+  // A shorter life or other scopes: end the session so nothing outlives the new expiry.
+  await keyChanged(rt, updated, { endSessions: 'expiresAt' in changes });
+  return toPublicKey(updated, rt.now());
+}

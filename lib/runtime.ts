@@ -1,0 +1,41 @@
+/**
+ * Everything the pipes and the controllers share, built once by ApiKeysPlugin.init.
+ */
+import type { KuzzleRequest } from 'kuzzle';
+import type { PluginConfig } from './core/config';
+import type { StoredKey } from './core/key';
+import type { KeyRepository, Ask } from './storage/KeyRepository';
+import type { KeyResolver } from './auth/KeyResolver';
+import type { SessionManager } from './auth/SessionManager';
+import type { UsageRecorder } from './auth/UsageRecorder';
+import type { ClusterSync } from './auth/ClusterSync';
+import type { ConnectionTokens } from './auth/ConnectionTokens';
+
+/** The key behind a key-authenticated request. */
+export interface KeyContext {
+  key: StoredKey;
+}
+
+/** Native action names served by the plugin (drop-in), as `controller:action`. */
+export type NativeName =
+  | 'security:createApiKey' | 'security:searchApiKeys' | 'security:deleteApiKey'
+  | 'auth:createApiKey' | 'auth:searchApiKeys' | 'auth:deleteApiKey';
+
+export interface Runtime {
+  config: PluginConfig;
+  ask: Ask;
+  repo: KeyRepository;
+  resolver: KeyResolver;
+  sessions: SessionManager;
+  usage: UsageRecorder;
+  cluster: ClusterSync;
+  connections: ConnectionTokens;
+  /** requests authenticated by a plugin key */
+  keyRequests: WeakMap<KuzzleRequest, KeyContext>;
+  /** requests re-routed from a native action name */
+  nativeRequests: WeakMap<KuzzleRequest, NativeName>;
+  /** the embedded SDK (native fall-through for deleteApiKey) */
+  sdk: any;
+  log: { debug(msg: string): void; info(msg: string): void; warn(msg: string): void; error(msg: string): void };
+  now(): number;
+}

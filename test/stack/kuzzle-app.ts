@@ -1,0 +1,73 @@
+/**
+ * Child-process entry point of the test stack: boots the real, unmodified Kuzzle (npm `kuzzle`) as a
+ * Backend application with the api-keys plugin. Kuzzle must live in its own process: only one Kuzzle
+ * can exist per process, its shutdown calls process.exit, and it installs its own signal handlers.
+ *
+ * Configuration arrives as JSON in STACK_KUZZLE_CONFIG (see KuzzleChildConfig).
+ */
+import fs from 'fs';
+import path from 'path';
+import { Backend } from 'kuzzle';
+import { SingleNodeClusterPlugin } from './single-node-plugin';
+
+export interface KuzzleChildConfig {
+  esUrl: string;
+  esMajor: '7' | '8';
+  redisPort: number;
+  port: number;
+  /** 'app': app.plugin.use(new ApiKeysPlugin()); 'directory': plugins/enabled/api-keys -> pluginDirectory; 'none': no api-keys plugin */
+  pluginMode: 'app' | 'directory' | 'none';
+  pluginDirectory?: string;
+  pluginConfig?: Record<string, unknown>;
+  /** extra Kuzzle configuration, path -> value (e.g. { 'security.apiKey.maxTTL': 3600000 }) */
+  kuzzleConfig?: Record<string, unknown>;
+}
+
+async function main(): Promise<void> {
+  const cfg: KuzzleChildConfig = JSON.parse(process.env.STACK_KUZZLE_CONFIG || '{}');
+  // Die with the parent: the IPC channel closes when the test runner goes away, whatever the reason.
+  process.on('disconnect', () => process.exit(0));
+
+  let enabledLink: string | null = null;
+  if (cfg.pluginMode === 'directory') {
+    const kuzzleRoot = path.resolve(path.dirname(require.resolve('kuzzle')), '..');
+    const enabledDir = path.join(kuzzleRoot, 'plugins', 'enabled');
+    fs.mkdirSync(enabledDir, { recursive: true });
+    enabledLink = path.join(enabledDir, 'api-keys');
+    fs.rmSync(enabledLink, { force: true, recursive: true });
+    fs.symlinkSync(cfg.pluginDirectory as string, enabledLink, 'dir');
+  }
+
+  const app = new Backend('api-keys-stack');
+  const set = (key: string, value: unknown) => app.config.set(key, value);
+  set('services.storageEngine.client.node', cfg.esUrl);
+  set('services.storageEngine.majorVersion', cfg.esMajor);
+  set('services.internalCache.node', { host: '127.0.0.1', port: cfg.redisPort });
+  set('services.memoryStorage.node', { host: '127.0.0.1', port: cfg.redisPort });
+  set('server.port', cfg.port);
+  set('cluster.enabled', false);
+  for (const [key, value] of Object.entries(cfg.kuzzleConfig ?? {})) set(key, value);
+  if (cfg.pluginConfig !== undefined) set('plugins.api-keys', cfg.pluginConfig);
+
+  app.plugin.use(new SingleNodeClusterPlugin(), { name: 'stack-single-node' });
+  if (cfg.pluginMode === 'app') {
+    // The compiled plugin, exactly what the npm package ships.
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { ApiKeysPlugin } = require(path.resolve(__dirname, '../../index.js'));
+    app.plugin.use(new ApiKeysPlugin(), { name: 'api-keys' });
+  }
+
+  try {
+    await app.start();
+  } finally {
+    if (enabledLink) fs.rmSync(enabledLink, { force: true, recursive: true });
+  }
+  process.send?.({ ready: true });
+}
+
+main().catch((error) => {
+  // eslint-disable-next-line no-console
+  console.error(`[stack] Kuzzle failed to start: ${error && error.stack ? error.stack : error}`);
+  process.send?.({ ready: false, error: String(error && error.message ? error.message : error) });
+  setTimeout(() => process.exit(1), 100);
+});
