@@ -156,12 +156,18 @@ export class KeyRepository {
     return this.toPage(result);
   }
 
+  /** Makes every write so far searchable (used before scans that must not miss a fresh key). */
+  async refresh(): Promise<void> {
+    await this.ask('core:storage:private:collection:refresh', this.index, KEYS_COLLECTION);
+  }
+
   async count(query: unknown): Promise<number> {
     return this.ask(`${PRIVATE}:count`, this.index, KEYS_COLLECTION, { query });
   }
 
   /** Every key matching the query (ids and fingerprints only matter to callers), up to `limit`. */
   async findAll(query: unknown, limit = 10000): Promise<StoredKey[]> {
+    await this.refresh();
     const out: StoredKey[] = [];
     let page = await this.search({ query, sort: [{ createdAt: 'asc' }, { keyId: 'asc' }] }, { size: 1000, scroll: '30s' });
     out.push(...page.hits);

@@ -18,6 +18,8 @@ export interface StackOptions {
   verbose?: boolean;
   /** periodic refresh of the emulator, in ms (Elasticsearch: 1 s) */
   refreshIntervalMs?: number;
+  /** Kuzzle's port (default: a free one) */
+  kuzzlePort?: number;
 }
 
 export interface RestartOptions {
@@ -59,6 +61,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await emulator.start(0);
   let redis: RedisServer | null = null;
   let kuzzle: KuzzleProcess | null = null;
+  let lastPort: number | null = options.kuzzlePort ?? null;
   const output: string[] = [];
   let current: RestartOptions = {
     pluginConfig: options.pluginConfig,
@@ -77,8 +80,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         pluginConfig: opts.pluginConfig,
         kuzzleConfig: opts.kuzzleConfig,
       },
-      { verbose: options.verbose, output },
+      // a restarted Kuzzle keeps its port, so that clients (and their reconnection) keep working
+      { verbose: options.verbose, output, port: lastPort ?? undefined },
     );
+    lastPort = (kuzzle as KuzzleProcess).port;
   };
 
   const stopStack = async () => {

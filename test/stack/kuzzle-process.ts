@@ -17,9 +17,9 @@ const BOOT_TIMEOUT_MS = Number(process.env.STACK_BOOT_TIMEOUT_MS || 60000);
 /** Boots Kuzzle in a child process (see kuzzle-app.ts) and resolves when it accepts requests. */
 export async function startKuzzle(
   config: Omit<KuzzleChildConfig, 'port'>,
-  opts: { verbose?: boolean; output?: string[] } = {},
+  opts: { verbose?: boolean; output?: string[]; port?: number } = {},
 ): Promise<KuzzleProcess> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const full: KuzzleChildConfig = { ...config, port };
   const output = opts.output ?? [];
   const child = fork(path.join(__dirname, 'kuzzle-app.ts'), [], {

@@ -1,0 +1,71 @@
+@stack-only
+Feature: Keys survive what Kuzzle does to its sessions; storage stays out of the request path
+
+  Background:
+    Given a user "alice" with roles "apikeys-self,apikeys-data"
+
+  Scenario: a warm key costs no storage round trip; a cold one does (positive control)
+    Given the admin created a key "k" for "alice"
+    And Kuzzle restarts
+    And the storage counters are reset
+    When "key:k" calls "server:now"
+    Then the call succeeds
+    And the storage saw at least 1 plugin key read
+    Given the storage counters are reset
+    When "key:k" calls "server:now"
+    And "key:k" calls "server:now"
+    And "key:k" calls "server:now"
+    Then the call succeeds
+    And the storage saw 0 plugin key reads
+
+  Scenario: a forged token costs no storage; a deleted key costs at most one lookup per cache lifetime
+    Given the admin created a key "k" for "alice"
+    And "key:k" is authenticated as "alice"
+    When "admin" calls "api-keys/security:deleteApiKey" with:
+      """
+      { "userId": "{{kuid:alice}}", "_id": "{{id:k}}" }
+      """
+    And the storage counters are reset
+    And "key:k" calls "server:now"
+    And "key:k" calls "server:now"
+    And "key:k" calls "server:now"
+    Then the call fails with status 401 and id "security.token.invalid"
+    And the storage saw 0 plugin key reads
+    When "anonymous" calls "server:now" with:
+      """
+      { "jwt": "kapikey-eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJfaWQiOiJhZG1pbiIsImlhdCI6MTcwMDAwMDAwMH0.c2lnbmF0dXJlLWZvcmdlZA" }
+      """
+    Then the call fails with status 401 and id "security.token.invalid"
+    And the storage saw no request at all
+
+  Scenario: keys keep working after a Kuzzle restart and a Redis flush
+    Given the admin created a key "k" for "alice"
+    And "key:k" is authenticated as "alice"
+    When Kuzzle restarts
+    Then "key:k" is authenticated as "alice"
+    When Redis is flushed
+    Then "key:k" is authenticated as "alice"
+
+  Scenario: fail closed: storage down while resolving an uncached key gives 503, never anonymous
+    Given the admin created a key "k" for "alice"
+    And Kuzzle restarts
+    When the plugin storage fails
+    And "key:k" calls "auth:getCurrentUser"
+    Then the call fails with status 503 and id "plugin.api-keys.storage_unavailable"
+    When the plugin storage recovers
+    Then "key:k" is authenticated as "alice"
+
+  Scenario: the secret is never in storage, in Redis or in Kuzzle's logs
+    Given the admin created a key "k" for "alice"
+    And "key:k" is authenticated as "alice"
+    When "key:k" calls "security:getUser" with:
+      """
+      { "_id": "admin" }
+      """
+    And "admin" calls "api-keys/security:revokeApiKey" with:
+      """
+      { "userId": "{{kuid:alice}}", "_id": "{{id:k}}" }
+      """
+    And "key:k" calls "auth:getCurrentUser"
+    Then the call fails with status 401 and id "plugin.api-keys.revoked"
+    And no storage document, Redis entry or Kuzzle log contains the secret of key "k"

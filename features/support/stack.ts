@@ -1,0 +1,44 @@
+/**
+ * One stack per cucumber run (real Kuzzle + Redis + the ES emulator), or an external Kuzzle when
+ * KUZZLE_HOST is set (then @stack-only scenarios are excluded by cucumber.js).
+ */
+import { startStack, Stack, ADMIN } from '../../test/stack';
+
+export const EXTERNAL = Boolean(process.env.KUZZLE_HOST);
+
+let stack: Stack | null = null;
+
+export async function bootStack(): Promise<void> {
+  if (EXTERNAL || stack) return;
+  const started = Date.now();
+  stack = await startStack({
+    esMajor: (process.env.ES_MAJOR as '7' | '8') || '7',
+    verbose: process.env.STACK_VERBOSE === '1',
+    pluginConfig: { lastUsedFlushInterval: 1000 },
+  });
+  // eslint-disable-next-line no-console
+  console.log(`\n[stack] Kuzzle (ES ${stack.esMajor} emulator) ready on port ${stack.port} in ${Date.now() - started} ms`);
+}
+
+export async function shutdownStack(): Promise<void> {
+  if (!stack) return;
+  const s = stack;
+  stack = null;
+  await s.stopStack();
+}
+
+export function theStack(): Stack {
+  if (!stack) throw new Error('this step needs the test stack (tag the scenario @stack-only)');
+  return stack;
+}
+
+export function kuzzleAddress(): { host: string; port: number } {
+  if (EXTERNAL) return { host: process.env.KUZZLE_HOST as string, port: Number(process.env.KUZZLE_PORT || 7512) };
+  const s = theStack();
+  return { host: s.host, port: s.port };
+}
+
+export const ADMIN_CREDENTIALS = {
+  username: process.env.KUZZLE_ADMIN_USER || ADMIN.username,
+  password: process.env.KUZZLE_ADMIN_PASSWORD || ADMIN.password,
+};
