@@ -1,0 +1,123 @@
+/**
+ * `npm run bench`: measures, in one run against the real stack, what a plugin key costs per request
+ * compared with a Kuzzle login token and a Kuzzle native API key. Prints rates and ratios measured in
+ * this run (never asserted), and storage round trips per request.
+ *
+ * The stack runs with nativeActions 'kuzzle' so that a genuine Kuzzle native key can be created.
+ */
+import { Kuzzle, Http, WebSocket } from 'kuzzle-sdk';
+import { startStack } from './index';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
+const REQUESTS = Number(process.env.BENCH_REQUESTS || 600);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 8);
+const FORGED = 'kapikey-eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJfaWQiOiJhZG1pbiIsImlhdCI6MTcwMDAwMDAwMH0.c2lnbmF0dXJlLWZvcmdlZA';
+
+type Mode = 'login' | 'pluginKey' | 'nativeKey';
+
+async function rate(sdk: Kuzzle, jwt: string, request: Record<string, unknown>, n: number): Promise<number> {
+  let next = 0;
+  let failures = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < n) {
+      next++;
+      try { await sdk.query({ ...request, jwt } as any); } catch { failures++; }
+    }
+  }));
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (failures > 0) throw new Error(`${failures} requests failed`);
+  return n / seconds;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack({ pluginConfig: { nativeActions: 'kuzzle' } });
+  try {
+    const admin = await stack.adminSdk();
+    await admin.security.createOrReplaceRole('bench', { controllers: { '*': { actions: { '*': true } } } } as any, { force: true } as any);
+    await admin.security.createOrReplaceProfile('bench', { rateLimit: 0, policies: [{ roleId: 'bench' }] } as any);
+    await admin.security.createUser('bench', { content: { profileIds: ['bench'] }, credentials: { local: { username: 'bench', password: 'bench-password' } } } as any);
+    await admin.index.create('bench');
+    await admin.collection.create('bench', 'docs', {} as any);
+    await admin.document.create('bench', 'docs', { n: 1 }, 'doc-1', { refresh: 'wait_for' } as any);
+
+    const login = new Kuzzle(new Http('127.0.0.1', { port: stack.port }));
+    await login.connect();
+    const loginToken = await login.auth.login('local', { username: 'bench', password: 'bench-password' }, '1d');
+    const pluginKey = (await admin.query({ controller: 'api-keys/security', action: 'createApiKey', userId: 'bench', body: { name: 'bench' } } as any)).result._source.token;
+    const nativeKey = (await admin.security.createApiKey('bench', 'native bench key', { refresh: 'wait_for' } as any))._source.token;
+    const deleted = await admin.query({ controller: 'api-keys/security', action: 'createApiKey', userId: 'bench', body: { name: 'deleted' } } as any);
+    await admin.query({ controller: 'api-keys/security', action: 'deleteApiKey', userId: 'bench', _id: deleted.result._id } as any);
+    const deletedKey = deleted.result._source.token;
+    const tokens: Record<Mode, string> = { login: loginToken, pluginKey, nativeKey };
+
+    const requests: Record<string, Record<string, unknown>> = {
+      'server:now': { controller: 'server', action: 'now' },
+      'document:get': { controller: 'document', action: 'get', index: 'bench', collection: 'docs', _id: 'doc-1' },
+    };
+    const lines: string[] = [];
+    for (const protocol of ['http', 'websocket'] as const) {
+      const sdk = new Kuzzle(protocol === 'http' ? new Http('127.0.0.1', { port: stack.port }) : new WebSocket('127.0.0.1', { port: stack.port }));
+      await sdk.connect();
+      for (const [name, request] of Object.entries(requests)) {
+        const modes: Mode[] = ['login', 'pluginKey', 'nativeKey'];
+        const rates: Record<Mode, number[]> = { login: [], pluginKey: [], nativeKey: [] };
+        for (const mode of modes) await rate(sdk, tokens[mode], request, 50); // warm-up (and warm caches)
+        for (let round = 0; round < ROUNDS; round++) {
+          // alternate the order from round to round
+          const order = modes.map((_, i) => modes[(i + round) % modes.length]);
+          for (const mode of order) rates[mode].push(await rate(sdk, tokens[mode], request, REQUESTS));
+        }
+        const a = median(rates.login);
+        const b = median(rates.pluginKey);
+        const c = median(rates.nativeKey);
+        lines.push(`${protocol.padEnd(9)} ${name.padEnd(12)}  login ${a.toFixed(0).padStart(6)} req/s   plugin key ${b.toFixed(0).padStart(6)} req/s   native key ${c.toFixed(0).padStart(6)} req/s   b/a ${(b / a).toFixed(2)}   b/c ${(b / c).toFixed(2)}`);
+      }
+      sdk.disconnect();
+    }
+
+    // storage round trips per request (Elasticsearch requests seen by the emulator, all indexes)
+    const perRequest = async (jwt: string, n = 200) => {
+      const sdk = new Kuzzle(new Http('127.0.0.1', { port: stack.port }));
+      await sdk.connect();
+      stack.resetCounters();
+      for (let i = 0; i < n; i++) await sdk.query({ controller: 'server', action: 'now', jwt } as any).catch(() => undefined);
+      const c = stack.counters();
+      sdk.disconnect();
+      return (c.reads + c.writes) / n;
+    };
+    const storage = {
+      'plugin key (warm)': await perRequest(pluginKey),
+      'native key': await perRequest(nativeKey),
+      'forged token': await perRequest(FORGED),
+      'deleted plugin key': await perRequest(deletedKey),
+    };
+
+    // eslint-disable-next-line no-console
+    console.log([
+      '',
+      `kuzzle-plugin-api-keys benchmark (${ROUNDS} rounds x ${REQUESTS} requests, concurrency ${CONCURRENCY}, median per round; ES ${stack.esMajor} emulator)`,
+      '(a) login token   (b) plugin key   (c) Kuzzle native API key',
+      ...lines,
+      '',
+      'Storage (Elasticsearch) requests per server:now request:',
+      ...Object.entries(storage).map(([k, v]) => `  ${k.padEnd(20)} ${v.toFixed(3)}`),
+      '',
+    ].join('\n'));
+    admin.disconnect();
+    login.disconnect();
+  } finally {
+    await stack.stopStack();
+  }
+}
+
+main().then(() => process.exit(0)).catch((error) => {
+  // eslint-disable-next-line no-console
+  console.error(error);
+  process.exit(1);
+});

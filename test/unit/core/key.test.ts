@@ -1,0 +1,45 @@
+import { fingerprintOf, normalizeStoredKey, statusOf, toPublicKey, StoredKey } from '../../../lib/core/key';
+
+const secret = 'kapikey-eyJhbGciOiJIUzI1NiJ9.eyJfaWQiOiJ1MSIsImlhdCI6MX0.sig';
+
+function stored(overrides: Partial<StoredKey> = {}): StoredKey {
+  return normalizeStoredKey('key-1', {
+    userId: 'u1', name: 'n', fingerprint: fingerprintOf(secret), expiresAt: -1, ttl: -1, createdAt: 1000, ...overrides,
+  });
+}
+
+describe('key model', () => {
+  it('the stored shape holds the sha256 of the secret, never the secret', () => {
+    const key = stored();
+    expect(key.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(key)).not.toContain(secret);
+    expect(JSON.stringify(key)).not.toContain(secret.slice('kapikey-'.length));
+  });
+
+  it('serialization never includes the secret unless createApiKey passes it', () => {
+    const key = stored();
+    const pub = toPublicKey(key, 2000);
+    expect(JSON.stringify(pub)).not.toContain(secret.slice(8));
+    expect('token' in pub._source).toBe(false);
+    expect(toPublicKey(key, 2000, secret)._source.token).toBe(secret);
+  });
+
+  it('has every contract field, null when unset, and the id outside _source', () => {
+    const pub = toPublicKey(stored(), 2000);
+    expect(pub._id).toBe('key-1');
+    expect(Object.keys(pub._source).sort()).toEqual([
+      'claims', 'createdAt', 'createdBy', 'description', 'expired', 'expiresAt', 'fingerprint', 'lastUsedAt', 'name',
+      'parentKeyId', 'revocationReason', 'revoked', 'revokedAt', 'revokedBy', 'scopes', 'ttl', 'updatedAt', 'userId',
+    ]);
+    expect(pub._source.description).toBeNull();
+    expect(pub._source.revoked).toBe(false);
+  });
+
+  it('computes expired from the millisecond of expiresAt, and revoked wins over expired', () => {
+    expect(toPublicKey(stored({ expiresAt: 5000 }), 4999)._source.expired).toBe(false);
+    expect(toPublicKey(stored({ expiresAt: 5000 }), 5000)._source.expired).toBe(true);
+    expect(statusOf(stored({ expiresAt: 5000 }), 5000)).toBe('expired');
+    expect(statusOf(stored({ expiresAt: 5000, revoked: true }), 6000)).toBe('revoked');
+    expect(statusOf(stored(), 10 ** 13)).toBe('valid');
+  });
+});
