@@ -7,9 +7,11 @@ const tags = [process.env.CUCUMBER_TAGS, external ? 'not @stack-only' : null].fi
 const common = {
   requireModule: ['ts-node/register/transpile-only'],
   require: ['features/support/**/*.ts', 'features/step_definitions/**/*.ts'],
-  paths: ['features/**/*.feature'],
+  // FEATURES=features/x.feature,features/y.feature runs a subset
+  paths: process.env.FEATURES ? process.env.FEATURES.split(',') : ['features/**/*.feature'],
   format: ['progress', 'summary'],
   tags: tags || undefined,
+  forceExit: true,
 };
 
 module.exports = {

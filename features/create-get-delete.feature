@@ -102,9 +102,14 @@ Feature: createApiKey, getApiKey and deleteApiKey on both controllers
     Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
     When "admin" calls "api-keys/security:createApiKey" with:
       """
-      { "body": { "name": "x" } }
+      { "userId": "{{kuid:alice}}", "_id": "no spaces allowed", "body": { "name": "x" } }
       """
-    Then the call fails with status 400 and id "api.assert.missing_argument"
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
+    When "admin" calls "api-keys/security:createApiKey" with:
+      """
+      { "userId": "{{kuid:alice}}", "body": { "name": "x", "claims": [1, 2] } }
+      """
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
 
   Scenario: an existing _id is a conflict and nothing is overwritten
     Given the admin created a key "first" for "alice" with:

@@ -81,3 +81,15 @@ When('{string} creates a key with claims of {int} bytes', async function (this: 
   const claims = { blob: 'x'.repeat(bytes - 11) };
   await call(this, who, 'api-keys/auth:createApiKey', { body: { name: 'claims', claims } });
 });
+
+/**
+ * The SDK drops its credential after a 401 security.token.invalid: to send a rejected secret again, each
+ * request carries it explicitly, from an unauthenticated client.
+ */
+When('the secret of key {string} is sent {int} times to {string}', async function (this: ApiKeysWorld, alias: string, n: number, name: string) {
+  const sdk = await this.connectedClient();
+  const [controller, action] = name.split(':');
+  for (let i = 0; i < n; i++) {
+    await this.attempt(() => sdk.query({ controller, action, jwt: this.key(alias).secret } as any));
+  }
+});

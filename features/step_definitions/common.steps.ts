@@ -27,7 +27,10 @@ export function splitAction(name: string): { controller: string; action: string 
 }
 
 export async function call(world: ApiKeysWorld, who: string, name: string, args: Record<string, any> = {}): Promise<void> {
-  const sdk = await actor(world, who);
+  // Kuzzle 2.56 has no HTTP route for a multi-index search (`targets`): that call goes over WebSocket.
+  const sdk = args.targets && world.protocol === 'http' && who.startsWith('key:')
+    ? await world.keyClient(world.key(who.slice(4)).secret, 'websocket')
+    : await actor(world, who);
   await world.attempt(async () => (await sdk.query({ ...splitAction(name), ...args } as any)).result);
 }
 

@@ -7,7 +7,7 @@ import type { ApiKeysWorld } from './world';
  *   {{now+60000}}   Date.now() + 60000 (ms)       {{unique:x}}  a unique string
  */
 export function interpolate(world: ApiKeysWorld, text: string): string {
-  return text.replace(/\{\{([a-z]+)(?::([^}]+))?([+-]\d+)?\}\}/g, (_m, kind: string, name: string, offset: string) => {
+  return text.replace(/\{\{([a-zA-Z]+)(?::([^}]+))?([+-]\d+)?\}\}/g, (_m, kind: string, name: string, offset: string) => {
     switch (kind) {
       case 'kuid': return world.kuid(name);
       case 'id': return world.key(name)._id;

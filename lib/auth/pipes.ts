@@ -90,7 +90,8 @@ export class RequestPipes {
       }
       if (controller === 'auth' && action === 'logout') {
         // A logout through a key is a no-op for the key; never a global logout of its user.
-        (request.input.args as any).global = false;
+        // (Over HTTP a boolean is true when present in the query string: remove it.)
+        delete (request.input.args as any).global;
       }
       const name = `${controller}:${action}`;
       if (!SCOPE_AWARE.has(name) && !isAlwaysAllowed(controller, action)) {

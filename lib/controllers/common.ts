@@ -37,6 +37,20 @@ export function fieldOf(request: KuzzleRequest, name: string): unknown {
   return (request.input.args as Record<string, unknown>)[name];
 }
 
+/**
+ * `scopes` as sent: an array, or (HTTP query strings, where the SDK puts extra options) a JSON array or a
+ * comma-separated list. Commas cannot occur inside a scope (index names forbid them).
+ */
+export function scopesOf(request: KuzzleRequest): unknown {
+  const raw = fieldOf(request, 'scopes');
+  if (typeof raw !== 'string') return raw;
+  const text = raw.trim();
+  if (text.startsWith('[')) {
+    try { return JSON.parse(text); } catch { return raw; }
+  }
+  return text === '' ? [] : text.split(',').map((s) => s.trim());
+}
+
 export function keyIdOf(request: KuzzleRequest): string {
   return request.getId();
 }

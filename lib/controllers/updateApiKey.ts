@@ -5,7 +5,7 @@ import { PublicKey, StoredKey, toPublicKey } from '../core/key';
 import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { validateClaims, validateDescription, validateName } from '../core/validation';
 import type { Runtime } from '../runtime';
-import { Target, fieldOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId } from './common';
+import { Target, fieldOf, scopesOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId } from './common';
 
 /**
  * Changes name, description, scopes, claims, and may shorten the expiry. Never changes the secret.
@@ -21,7 +21,7 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   if (name !== undefined) changes.name = name;
   const description = validateDescription(fieldOf(request, 'description'));
   if (description !== undefined) changes.description = description;
-  const rawScopes = fieldOf(request, 'scopes');
+  const rawScopes = scopesOf(request);
   if (rawScopes !== undefined) changes.scopes = normalizeScopes(rawScopes);
   const claims = validateClaims(fieldOf(request, 'claims'), rt.config.claimsMaxBytes);
   if (claims !== undefined) changes.claims = claims;

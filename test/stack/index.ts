@@ -69,7 +69,22 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pluginMode: 'app',
   };
 
+  /**
+   * A Kuzzle that died during boot (e.g. an invalid plugin configuration) may leave Kuzzle mutexes
+   * locked in Redis (`auth:strategies:add` lives 30 s), which would stall the next boot. No Kuzzle runs
+   * at this point, so any lock left is stale.
+   */
+  const clearStaleLocks = async () => {
+    const port = (redis as RedisServer).port;
+    const patterns = ['auth:strategies:*', 'loadMappings', 'InternalIndexBootstrap', 'backend:*', 'Store.init(*', 'hiddenCollection/*', 'clusterHandshake'];
+    for (const pattern of patterns) {
+      const keys = (await redisCommand(port, ['KEYS', pattern])) as string[];
+      if (keys.length > 0) await redisCommand(port, ['DEL', ...keys]);
+    }
+  };
+
   const boot = async (opts: RestartOptions) => {
+    await clearStaleLocks();
     kuzzle = await startKuzzle(
       {
         esUrl: emulator.url,

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
 
   let enabledLink: string | null = null;
   if (cfg.pluginMode === 'directory') {
-    const kuzzleRoot = path.resolve(path.dirname(require.resolve('kuzzle')), '..');
+    // Kuzzle's rootPath is the directory of its main file (node_modules/kuzzle/dist)
+    const kuzzleRoot = path.dirname(require.resolve('kuzzle'));
     const enabledDir = path.join(kuzzleRoot, 'plugins', 'enabled');
     fs.mkdirSync(enabledDir, { recursive: true });
     enabledLink = path.join(enabledDir, 'api-keys');

@@ -25,6 +25,8 @@ export interface EsRequest {
 export interface EsResponse {
   status: number;
   body?: unknown;
+  /** plain-text answer (the _cat APIs without format=json) */
+  text?: string;
 }
 
 export interface RefreshPolicy {
@@ -51,6 +53,8 @@ export interface Route {
   methods: string[];
   pattern: string;
   op: string;
+  /** when the operation name depends on the request (e.g. op_type=create) */
+  opFor?: (req: EsRequest) => string;
   kind: OpKind;
   /** query-string parameters this route accepts (common ones are always accepted) */
   params?: string[];

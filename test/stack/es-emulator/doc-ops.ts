@@ -3,7 +3,7 @@
  * optimistic concurrency and Elasticsearch's conflict errors. Shared by the single-document
  * APIs, bulk, and the by-query APIs.
  */
-import { docMeta, EmulatorState, shardsHeader } from './context';
+import { docMeta, shardsHeader } from './context';
 import {
   actionValidation,
   documentMissingCause,

@@ -4,7 +4,7 @@
  */
 import { EmulatorState, EsRequest, indexParts, isEsError, jsonObjectBody, Route, RouteMatch } from './context';
 import { compileUpdateScript, deleteOp, indexOp, parseConcurrency, updateOp, WriteOutcome } from './doc-ops';
-import { checkRefreshParam } from './handlers-docs';
+import { boolParam, checkRefreshParam } from './handlers-docs';
 import { actionValidation, Cause, esError, illegalArgument, Major, parsingError, unsupported, versionConflictCause } from './errors';
 import { parseQuery, Query } from './query-parse';
 import { matchingDocs, MATCH_ALL } from './search';
@@ -119,9 +119,11 @@ async function bulk(req: EsRequest, m: RouteMatch, state: EmulatorState) {
       let outcome: WriteOutcome;
       if (a.action === 'delete') {
         const index = state.cluster.resolveForRead(indexName);
+        head._index = index.name;
         outcome = deleteOp(index, id as string, c, req.major);
       } else if (a.action === 'update') {
         const { index } = state.cluster.resolveForWrite(indexName, req.major, requireAlias);
+        head._index = index.name;
         const body = isObject(a.source) ? (a.source as JsonObject) : undefined;
         const srcSpec = body?._source ?? a.meta._source;
         const filter = srcSpec !== undefined ? sourceFilterFromBody(srcSpec as Json) : defaultSource;
@@ -130,6 +132,7 @@ async function bulk(req: EsRequest, m: RouteMatch, state: EmulatorState) {
         outcome = updateOp(index, id as string, updateBody, { major: req.major, source: filter, ...c });
       } else {
         const { index } = state.cluster.resolveForWrite(indexName, req.major, requireAlias);
+        head._index = index.name;
         const opType = a.action === 'create' || a.meta.op_type === 'create' ? 'create' : 'index';
         outcome = indexOp(index, id, a.source, { opType, major: req.major, rawText: a.sourceText, ...c });
       }
@@ -160,17 +163,12 @@ function byQueryQuery(body: JsonObject | undefined, req: EsRequest): Query {
   return body.query === undefined || body.query === null ? MATCH_ALL : parseQuery(body.query);
 }
 
-function booleanRefresh(value: string | undefined): boolean {
-  if (value === undefined || value === 'false') return false;
-  if (value === '' || value === 'true') return true;
-  throw illegalArgument(`Failed to parse value [${value}] as only [true] or [false] are allowed.`);
-}
 
 async function byQuery(req: EsRequest, m: RouteMatch, state: EmulatorState, kind: 'delete' | 'update') {
   const started = Date.now();
   const body = jsonObjectBody(req);
   const query = byQueryQuery(body, req);
-  const refresh = booleanRefresh(req.params.refresh);
+  const refresh = boolParam(req.params.refresh, false);
   if (req.params.slices !== undefined && req.params.slices !== '1') throw unsupported('sliced by-query requests');
   const conflicts = String(body?.conflicts ?? req.params.conflicts ?? 'abort');
   if (conflicts !== 'abort' && conflicts !== 'proceed') throw illegalArgument(`conflicts may only be "proceed" or "abort" but was [${conflicts}]`);
@@ -220,7 +218,7 @@ async function byQuery(req: EsRequest, m: RouteMatch, state: EmulatorState, kind
       }
     }
   }
-  if (refresh) for (const index of touched) index.refresh();
+  await state.refresh.afterWrite(Array.from(touched), refresh ? 'true' : undefined);
   const response: JsonObject = {
     took: Date.now() - started,
     timed_out: false,
@@ -245,7 +243,7 @@ async function byQuery(req: EsRequest, m: RouteMatch, state: EmulatorState, kind
 
 const BY_QUERY_PARAMS = ['conflicts', 'refresh', 'max_docs', 'size', 'scroll', 'scroll_size', 'wait_for_completion', 'slices', 'requests_per_second', 'timeout', 'ignore_unavailable', 'allow_no_indices', 'expand_wildcards', 'q', 'routing', 'preference', 'search_timeout', 'search_type', 'wait_for_active_shards', 'request_cache', 'analyzer', 'default_operator', 'df', 'lenient', 'stats', 'terminate_after', 'version', 'version_type', 'pipeline'];
 
-function byQueryTargets(req: EsRequest, m: RouteMatch, state: EmulatorState): string[] {
+function byQueryTargets(_req: EsRequest, m: RouteMatch, state: EmulatorState): string[] {
   return state.cluster.bestEffortPhysical(indexParts(m.vars.index));
 }
 

@@ -7,7 +7,17 @@ import { actionValidation, esError, illegalArgument, indexNotFoundCause, Major, 
 import { applySourceFilter, FULL_SOURCE, SourceFilter, sourceFilterFromBody, sourceFilterFromParams } from './source-filter';
 import { EsIndex, StoredDoc } from './store';
 import { isEsError } from './context';
-import { isObject, Json, JsonObject, parseBooleanParam } from './util';
+import { BooleanParamError, isObject, Json, JsonObject, parseBooleanParam, strictBooleanParam } from './util';
+
+/** Boolean parameters of the read APIs are strict: `refresh=wait_for` on a GET is a 400. */
+export function boolParam(value: string | undefined, fallback: boolean): boolean {
+  try {
+    return strictBooleanParam(value, fallback);
+  } catch (e) {
+    if (e instanceof BooleanParamError) throw illegalArgument(e.message);
+    throw e;
+  }
+}
 
 export function checkRefreshParam(value: string | undefined): void {
   if (value === undefined || ['', 'true', 'false', 'wait_for'].includes(value)) return;
@@ -47,8 +57,8 @@ export function docFound(major: Major, index: EsIndex, doc: StoredDoc, filter: S
 function readDoc(state: EmulatorState, req: EsRequest, m: RouteMatch): { index: EsIndex; doc: StoredDoc | undefined } {
   const index = state.cluster.resolveForRead(m.vars.index);
   if (req.params.stored_fields !== undefined) throw unsupported('stored_fields');
-  if (parseBooleanParam(req.params.refresh, false)) index.refresh();
-  const realtime = parseBooleanParam(req.params.realtime, true);
+  if (boolParam(req.params.refresh, false)) index.refresh();
+  const realtime = boolParam(req.params.realtime, true);
   const doc = (realtime ? index.live : index.searchable).get(m.vars.id);
   return { index, doc };
 }
@@ -56,7 +66,7 @@ function readDoc(state: EmulatorState, req: EsRequest, m: RouteMatch): { index: 
 const WRITE_PARAMS = ['refresh', 'routing', 'if_seq_no', 'if_primary_term', 'version', 'version_type', 'pipeline', 'require_alias', 'op_type', 'wait_for_active_shards', 'timeout'];
 const GET_PARAMS = ['_source', '_source_includes', '_source_excludes', '_source_include', '_source_exclude', 'realtime', 'refresh', 'routing', 'preference', 'stored_fields', 'version', 'version_type'];
 
-function writeTarget(req: EsRequest, m: RouteMatch, state: EmulatorState): string[] {
+function writeTarget(_req: EsRequest, m: RouteMatch, state: EmulatorState): string[] {
   return state.cluster.bestEffortPhysical([m.vars.index]);
 }
 
@@ -72,13 +82,17 @@ async function indexHandler(req: EsRequest, m: RouteMatch, state: EmulatorState,
   return { status: outcome.status, body: outcome.body };
 }
 
+function indexOpName(req: EsRequest): string {
+  return req.params.op_type === 'create' ? 'create' : 'index';
+}
+
 export const docRoutes: Route[] = [
   {
-    methods: ['PUT', 'POST'], pattern: '/{index}/_doc/{id}', op: 'index', kind: 'write', params: WRITE_PARAMS, targets: writeTarget,
+    methods: ['PUT', 'POST'], pattern: '/{index}/_doc/{id}', op: 'index', opFor: indexOpName, kind: 'write', params: WRITE_PARAMS, targets: writeTarget,
     handler: (req, m, state) => indexHandler(req, m, state, false),
   },
   {
-    methods: ['POST'], pattern: '/{index}/_doc', op: 'index', kind: 'write', params: WRITE_PARAMS, targets: writeTarget,
+    methods: ['POST'], pattern: '/{index}/_doc', op: 'index', opFor: indexOpName, kind: 'write', params: WRITE_PARAMS, targets: writeTarget,
     handler: (req, m, state) => indexHandler(req, m, state, false),
   },
   {
@@ -198,7 +212,7 @@ function mgetTargets(req: EsRequest, m: RouteMatch, state: EmulatorState): strin
 
 function mget(req: EsRequest, m: RouteMatch, state: EmulatorState) {
   const items = mgetItems(req, m);
-  const realtime = parseBooleanParam(req.params.realtime, true);
+  const realtime = boolParam(req.params.realtime, true);
   const baseFilter = sourceFilterFromParams(req.params);
   const refreshed = new Set<string>();
   const docs = items.map((item) => {
@@ -213,7 +227,7 @@ function mget(req: EsRequest, m: RouteMatch, state: EmulatorState) {
       meta._id = item.id;
       return { ...meta, error: { root_cause: [cause], ...cause } };
     }
-    if (parseBooleanParam(req.params.refresh, false) && !refreshed.has(index.name)) {
+    if (boolParam(req.params.refresh, false) && !refreshed.has(index.name)) {
       index.refresh();
       refreshed.add(index.name);
     }

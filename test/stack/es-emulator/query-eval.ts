@@ -8,7 +8,8 @@ import { IndexedDoc, IndexedField } from './indexing';
 import { FieldDef, FieldInfo, STORED_ONLY_TYPES } from './mapping';
 import { Query } from './query-parse';
 import { EsIndex } from './store';
-import { compareCodePoints, escapeRegExp, Json, wildcardToRegExp } from './util';
+import { compareCodePoints, Json, wildcardToRegExp } from './util';
+import { computeMsm, hasValue, luceneRegExp } from './query-util';
 import { compileDateFormat, isNumericType, parseBoolean, parseDateMath, parseNumber, ValueError } from './values';
 
 export interface EvalDoc {
@@ -22,8 +23,8 @@ export type Matcher = (doc: EvalDoc, ctx: EvalCtx) => number | null;
 
 /** An error of the query phase, reported by Elasticsearch as a shard failure. */
 export class ShardError extends Error {
-  constructor(readonly cause: Cause) {
-    super(cause.reason);
+  constructor(readonly shardCause: Cause) {
+    super(shardCause.reason);
   }
 }
 
@@ -70,22 +71,6 @@ function named(q: Query, m: Matcher): Matcher {
   };
 }
 
-export function computeMsm(spec: string | number | undefined, count: number, fallback: number): number {
-  if (spec === undefined) return fallback;
-  let n: number;
-  const text = String(spec).trim();
-  if (/^-?\d+$/.test(text)) {
-    n = Number(text);
-    if (n < 0) n = count + n;
-  } else if (/^-?\d+(\.\d+)?%$/.test(text)) {
-    const pct = Number(text.slice(0, -1));
-    n = pct >= 0 ? Math.floor((count * pct) / 100) : count - Math.floor((count * -pct) / 100);
-  } else {
-    throw unsupported(`minimum_should_match [${text}] (only integers and percentages are emulated)`);
-  }
-  return Math.max(0, Math.min(n, count));
-}
-
 class Compiler {
   constructor(private readonly index: EsIndex) {}
 
@@ -128,7 +113,7 @@ class Compiler {
     return Math.fround((K1 + 1) * idf * (tf / (tf + norm)));
   }
 
-  private parseValue(r: Resolved, value: Json, roundUp = false, format?: string): string | number | boolean | null {
+  private parseValue(r: Resolved, value: Json, roundUp = false, format?: string): string | number | boolean {
     try {
       switch (r.category) {
         case 'number':
@@ -463,7 +448,6 @@ class Compiler {
     if (!must.length && !filter.length && !should.length && !mustNot.length) return () => 1;
     const fallback = must.length || filter.length ? 0 : should.length ? 1 : 0;
     const msm = computeMsm(q.msm, should.length, fallback);
-    if (q.msm !== undefined && should.length === 0 && msm > 0) return MATCH_NONE;
     return (doc, ctx) => {
       let score = 0;
       for (const m of must) {
@@ -484,38 +468,6 @@ class Compiler {
       if (matched < msm) return null;
       return score;
     };
-  }
-}
-
-function hasValue(f: IndexedField): boolean {
-  return f.values.length > 0 || (f.tokens !== undefined && f.tokens.length > 0);
-}
-
-/** Lucene regular expressions (default flags) as an anchored JS RegExp; exotic operators are refused. */
-export function luceneRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  let out = '';
-  let inClass = false;
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i];
-    if (ch === '\\') {
-      const next = pattern[++i] ?? '';
-      out += escapeRegExp(next);
-      continue;
-    }
-    if (inClass) {
-      if (ch === ']') inClass = false;
-      out += ch === '/' ? '\\/' : ch;
-      continue;
-    }
-    if ('@&~<>#"'.includes(ch)) throw unsupported(`the [${ch}] operator in regexp queries`);
-    if (ch === '[') inClass = true;
-    if (ch === '^' || ch === '$' || ch === '/') out += `\\${ch}`;
-    else out += ch;
-  }
-  try {
-    return new RegExp(`^(?:${out})$`, caseInsensitive ? 'iu' : 'u');
-  } catch {
-    throw unsupported(`regexp [${pattern}]`);
   }
 }
 

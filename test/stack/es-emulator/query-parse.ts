@@ -60,7 +60,7 @@ function msmValue(value: Json): string | number {
   throw parsingError('[bool] failed to parse field [minimum_should_match]');
 }
 
-function operatorValue(value: Json, query: string): 'or' | 'and' {
+function operatorValue(value: Json, _query: string): 'or' | 'and' {
   const v = String(value).toLowerCase();
   if (v !== 'or' && v !== 'and') {
     throw esError(400, { type: 'illegal_argument_exception', reason: `operator needs to be either [and] or [or], but got [${String(value)}]` });

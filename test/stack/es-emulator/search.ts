@@ -17,7 +17,7 @@ import { parseQuery, Query } from './query-parse';
 import { compareSortValues, normalizeSearchAfter, parseSort, sortGetters, SortKey, SortValue } from './sort';
 import { applySourceFilter, SourceFilter, sourceFilterFromBody, sourceFilterFromParams } from './source-filter';
 import { EsIndex, StoredDoc } from './store';
-import { isObject, Json, JsonObject, parseBooleanParam } from './util';
+import { float32Json, isObject, Json, JsonObject, parseBooleanParam } from './util';
 import { parseKeepAlive } from './scroll';
 
 export interface SearchSpec {
@@ -115,6 +115,7 @@ export function parseSearchRequest(bodyIn: unknown, params: Record<string, strin
   const scrollMs = params.scroll !== undefined ? parseKeepAlive(params.scroll) : null;
   const problems: string[] = [];
   if (scrollMs !== null && from > 0) problems.push('using [from] is not allowed in a scroll context');
+  if (scrollMs !== null && size === 0) problems.push('[size] cannot be [0] in a scroll context');
   if (scrollMs !== null && searchAfter) problems.push('`search_after` cannot be used in a scroll context.');
   if (searchAfter && from > 0) problems.push('`from` parameter must be set to 0 when `search_after` is used.');
   if (problems.length) throw actionValidation(problems);
@@ -139,6 +140,8 @@ export function parseSearchRequest(bodyIn: unknown, params: Record<string, strin
 
 interface Collected {
   entries: HitEntry[];
+  /** all matches, before search_after */
+  total: number;
   shards: ShardsInfo;
 }
 
@@ -173,8 +176,8 @@ export function collectHits(indices: EsIndex[], spec: SearchSpec, major: Major):
       }
     } catch (e) {
       if (!(e instanceof ShardError)) throw e;
-      failures.push(failure(index, e.cause));
-      firstError = firstError ?? { index, cause: e.cause };
+      failures.push(failure(index, e.shardCause));
+      firstError = firstError ?? { index, cause: e.shardCause };
       return;
     }
     const docs = index.orderedSearchable();
@@ -208,7 +211,7 @@ export function collectHits(indices: EsIndex[], spec: SearchSpec, major: Major):
   }
   const shards: ShardsInfo = { total: indices.length, successful: indices.length - failures.length, failed: failures.length };
   if (failures.length) shards.failures = failures;
-  return { entries: result, shards };
+  return { entries: result, total: entries.length, shards };
 }
 
 export function totalHits(spec: SearchSpec, total: number): Json | undefined {
@@ -228,10 +231,10 @@ export function formatHit(entry: HitEntry, spec: SearchSpec, major: Major): Json
     hit._primary_term = entry.doc.primaryTerm;
   }
   const withScores = !spec.sort || spec.trackScores || spec.sort.some((k) => k.kind === 'score');
-  hit._score = withScores ? entry.score : null;
+  hit._score = withScores ? float32Json(entry.score) : null;
   const source = applySourceFilter(entry.doc.source, spec.source);
   if (source !== undefined) hit._source = source;
-  if (entry.sort) hit.sort = entry.sort;
+  if (entry.sort) hit.sort = entry.sort.map((v, i) => (spec.sort?.[i]?.kind === 'score' && typeof v === 'number' ? float32Json(v) : v));
   if (entry.matched) hit.matched_queries = entry.matched;
   return hit;
 }
@@ -249,7 +252,7 @@ export function searchResponse(
   const hits: JsonObject = {};
   const t = totalHits(spec, total);
   if (t !== undefined) hits.total = t;
-  hits.max_score = withScores && page.length ? Math.max(...page.map((e) => e.score)) : null;
+  hits.max_score = withScores && page.length ? float32Json(Math.max(...page.map((e) => e.score))) : null;
   hits.hits = page.map((e) => formatHit(e, spec, major));
   const out: JsonObject = {};
   if (scrollId !== undefined) out._scroll_id = scrollId;

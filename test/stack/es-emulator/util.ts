@@ -99,7 +99,7 @@ export function wildcardToRegExp(pattern: string, caseInsensitive = false, quest
 }
 
 export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 const TIME_UNITS: Record<string, number> = {
@@ -167,4 +167,29 @@ export function asArray<T>(value: T | T[] | undefined | null): T[] {
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(value);
+}
+
+/** The shortest decimal that reads back as the same float32 (how Elasticsearch prints scores). */
+export function float32Json(value: number): number {
+  const f = Math.fround(value);
+  if (!Number.isFinite(f) || Number.isInteger(f)) return f;
+  for (let p = 1; p <= 9; p++) {
+    const candidate = Number(f.toPrecision(p));
+    if (Math.fround(candidate) === f) return candidate;
+  }
+  return f;
+}
+
+/** A strict boolean query parameter ("", "true", "false"), as Elasticsearch parses them. */
+export function strictBooleanParam(value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (value === '' || value === 'true') return true;
+  if (value === 'false') return false;
+  throw new BooleanParamError(value);
+}
+
+export class BooleanParamError extends Error {
+  constructor(readonly value: string) {
+    super(`Failed to parse value [${value}] as only [true] or [false] are allowed.`);
+  }
 }
