@@ -29,8 +29,13 @@ export async function startRedis(): Promise<RedisServer> {
     `while kill -0 ${process.pid} 2>/dev/null && kill -0 $R 2>/dev/null; do sleep 1; done`,
     'kill $R 2>/dev/null',
   ].join('\n');
-  const child = spawn('bash', ['-c', script], { detached: true, stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn('bash', ['-c', script], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   track(child);
+  // Redis' own errors go on; bash's job report ("Terminated") when the watchdog stops Redis does not.
+  child.stderr?.on('data', (chunk: Buffer) => {
+    const text = chunk.toString().split('\n').filter((l) => l.trim() && !/Terminated/.test(l)).join('\n');
+    if (text) process.stderr.write(`${text}\n`);
+  });
   await waitForPort(port, 10000);
   return { port, process: child, stop: () => stopChild(child, 3000) };
 }
