@@ -136,5 +136,14 @@ Feature: A plugin key authenticates requests like a Kuzzle token
     Then the 50 secrets are distinct
     And each of the 50 keys authenticates as "alice"
 
+  Scenario: 200 keys of one user created concurrently each authenticate; deleting one leaves its siblings working
+    When "admin" creates 200 keys concurrently for "alice"
+    Then the 200 secrets are distinct
+    When "admin" calls "api-keys/security:deleteApiKey" with:
+      """
+      { "userId": "{{kuid:alice}}", "_id": "{{id:burst-7}}" }
+      """
+    Then every burst key of 200 but number 7 authenticates as "alice", and that one is refused
+
   Scenario: a login token still works unchanged
     Then "alice" is authenticated as "alice"

@@ -13,7 +13,7 @@ import { ClusterSync, InvalidationMessage } from './auth/ClusterSync';
 import { ConnectionTokens } from './auth/ConnectionTokens';
 import { RequestPipes } from './auth/pipes';
 import { buildApi } from './controllers';
-import { destroyKey } from './controllers/common';
+import type { StoredKey } from './core/key';
 import type { Runtime } from './runtime';
 
 export class ApiKeysPlugin {
@@ -104,20 +104,32 @@ export class ApiKeysPlugin {
   private async deleteKeysOfUser(userId: string): Promise<void> {
     const rt = this.runtime as Runtime;
     try {
-      const keys = await rt.repo.findAll({ term: { userId } }, Number.MAX_SAFE_INTEGER);
-      for (const key of keys) await destroyKey(rt, key, 'false');
+      // Kuzzle already deleted the user's sessions; the keys go, by query, whatever their number.
       rt.resolver.invalidateUser(userId);
+      const keys = await rt.repo.deleteWhere({ term: { userId } });
+      await this.forgetDeleted(keys);
       await rt.cluster.broadcast({ kind: 'user-deleted', userId });
     } catch (error) {
       rt.log.error(`could not delete the API keys of deleted user "${userId}": ${(error as Error)?.message ?? error}`);
     }
   }
 
+  /** After a bulk deletion: caches, sessions and realtime subscriptions of every deleted key. */
+  private async forgetDeleted(keys: StoredKey[]): Promise<void> {
+    const rt = this.runtime as Runtime;
+    for (const key of keys) {
+      rt.resolver.invalidate(key.keyId, key.fingerprint, true);
+      rt.usage.forget(key.keyId);
+      await rt.sessions.drop(key.keyId, key.userId).catch(() => undefined);
+      await rt.connections.expire(key.keyId);
+    }
+  }
+
   private async deleteAllKeys(): Promise<void> {
     const rt = this.runtime as Runtime;
     try {
-      const keys = await rt.repo.findAll({ match_all: {} }, Number.MAX_SAFE_INTEGER);
-      for (const key of keys) await destroyKey(rt, key, 'false');
+      const keys = await rt.repo.deleteWhere({ match_all: {} });
+      await this.forgetDeleted(keys);
       rt.resolver.clear();
       await rt.cluster.broadcast({ kind: 'all' });
     } catch (error) {

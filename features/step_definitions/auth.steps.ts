@@ -93,3 +93,14 @@ When('the secret of key {string} is sent {int} times to {string}', async functio
     await this.attempt(() => sdk.query({ controller, action, jwt: this.key(alias).secret } as any));
   }
 });
+
+Then('every burst key of {int} but number {int} authenticates as {string}, and that one is refused', async function (this: ApiKeysWorld, n: number, deleted: number, user: string) {
+  const kuid = this.kuid(user);
+  const sdk = await this.connectedClient();
+  const answers = await Promise.all(Array.from({ length: n }, (_, i) => sdk.query(
+    { controller: 'auth', action: 'getCurrentUser', jwt: this.key(`burst-${i}`).secret } as any,
+  ).then((r: any) => r.result._id, (e: any) => e.id)));
+  answers.forEach((answer, i) => {
+    assert.strictEqual(answer, i === deleted ? 'security.token.invalid' : kuid, `burst key ${i}`);
+  });
+});

@@ -128,3 +128,26 @@ Then('the package ships {string} and not {string}', function (this: ApiKeysWorld
   for (const f of shipped.split(',')) assert.ok(files.includes(`package/${f.trim()}`), `missing ${f} in\n${files}`);
   for (const f of notShipped.split(',')) assert.ok(!files.includes(`package/${f.trim()}`), `unexpected ${f} in\n${files}`);
 });
+
+Given('the storage counters are reset now', function (this: ApiKeysWorld) {
+  theStack().resetCounters();
+  this.vars.set('countersResetAt', Date.now());
+});
+
+Then('the plugin key writes since then are at most one per {int} ms flush interval', function (this: ApiKeysWorld, interval: number) {
+  const elapsed = Date.now() - this.vars.get('countersResetAt');
+  // lastUsedAt flushes are partial updates of the keys collection
+  const writes = theStack().emulator.requests().filter((r) => r.op === 'update' && r.indices.some((i) => i.includes(`${PLUGIN_INDEX}.keys`))).length;
+  const allowed = Math.ceil(elapsed / interval) + 1;
+  assert.ok(writes >= 1, 'positive control: the uses were flushed at least once');
+  assert.ok(writes <= allowed, `${writes} writes in ${elapsed} ms (allowed: ${allowed})`);
+});
+
+When('the plugin key reads are saved as {string}', function (this: ApiKeysWorld, name: string) {
+  this.vars.set(name, theStack().counters({ indexContains: PLUGIN_INDEX }).reads);
+});
+
+Then('the saved reads {string} and {string} are equal and at least 1', function (this: ApiKeysWorld, a: string, b: string) {
+  assert.ok(this.vars.get(a) >= 1, `${a} = ${this.vars.get(a)}`);
+  assert.strictEqual(this.vars.get(b), this.vars.get(a));
+});

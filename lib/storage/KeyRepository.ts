@@ -124,6 +124,25 @@ export class KeyRepository {
   }
 
   /**
+   * Deletes every key matching a query (keys, fingerprints, revocations), by query rather than one
+   * request per key. Returns the deleted keys. Kuzzle caps one deleteByQuery at 1000 documents: loop.
+   */
+  async deleteWhere(query: Record<string, unknown>): Promise<StoredKey[]> {
+    const deleted: StoredKey[] = [];
+    for (;;) {
+      const batch = await this.findAll(query, 1000);
+      if (batch.length === 0) return deleted;
+      const ids = batch.map((k) => k.keyId);
+      const fingerprints = batch.map((k) => k.fingerprint);
+      await this.ask(`${PRIVATE}:deleteByQuery`, this.index, KEYS_COLLECTION, { ids: { values: ids } }, { refresh: 'wait_for', fetch: false });
+      await this.ask(`${PRIVATE}:deleteByQuery`, this.index, FINGERPRINTS_COLLECTION, { ids: { values: fingerprints } }, { fetch: false });
+      await this.ask(`${PRIVATE}:deleteByQuery`, this.index, REVOCATIONS_COLLECTION, { ids: { values: ids } }, { fetch: false });
+      deleted.push(...batch);
+      if (batch.length < 1000) return deleted;
+    }
+  }
+
+  /**
    * Records a revocation with a create-only write. Returns the revocation that is in force: this one,
    * or the one that got there first.
    */

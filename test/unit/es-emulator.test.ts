@@ -84,15 +84,20 @@ describe('EsEmulator (core)', () => {
     });
 
     it("can make refresh=wait_for wait for the next periodic refresh ('scheduled')", async () => {
-      const slow = new EsEmulator({ refreshIntervalMs: 300, waitForRefresh: 'scheduled' });
+      // a periodic refresh that never comes during the test: the write must wait for an explicit refresh
+      const slow = new EsEmulator({ refreshIntervalMs: 60000, waitForRefresh: 'scheduled' });
       await slow.start(0);
       try {
         const s = esClient(slow.url);
         await s('PUT', '/idx', {});
-        await new Promise((r) => setTimeout(r, 350));
-        const started = Date.now();
-        await s('PUT', '/idx/_doc/1?refresh=wait_for', { a: 1 });
-        expect(Date.now() - started).toBeGreaterThanOrEqual(50);
+        let answered = false;
+        const write = s('PUT', '/idx/_doc/1?refresh=wait_for', { a: 1 }).then((r) => { answered = true; return r; });
+        await new Promise((r) => setTimeout(r, 200));
+        expect(answered).toBe(false);
+        expect((await s('GET', '/idx/_doc/1')).body.found).toBe(true); // real-time GET sees it already
+        slow.refreshAll();
+        await write;
+        expect(answered).toBe(true);
         expect((await s('GET', '/idx/_count')).body.count).toBe(1);
       } finally {
         await slow.stop();
