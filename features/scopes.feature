@@ -129,6 +129,11 @@ Feature: Scopes are enforced on every request a key authenticates
       """
     When the result is remembered as key "child"
     Then "key:child" is authenticated as "alice"
+    When "key:child" calls "api-keys/auth:updateApiKey" with:
+      """
+      { "_id": "{{id:child}}", "body": { "scopes": ["*:*"] } }
+      """
+    Then the call fails with status 403 and id "plugin.api-keys.escalation"
     When "admin" calls "api-keys/security:revokeApiKey" with:
       """
       { "userId": "{{kuid:alice}}", "_id": "{{id:parent}}", "revocationReason": "leaked" }
