@@ -98,7 +98,7 @@ export class RequestPipes {
         const resources = resourcesOf(request);
         if (!scopesAllow(key.scopes, controller, action, resources)) {
           throw apiKeyError('scope_denied',
-            `API key scopes do not allow ${name} on ${describeResources(resources)}.`);
+            `API key scopes do not allow ${name}${describeResources(resources)}.`);
         }
       }
     }

@@ -43,8 +43,9 @@ export function resourcesOf(request: KuzzleRequest): Resource[] | null {
   return out;
 }
 
+/** " on shop/orders, other", " (its indexes cannot be determined)", or "" for a request without index. */
 export function describeResources(resources: Resource[] | null): string {
-  if (resources === null) return 'undeterminable resources';
-  if (resources.length === 0) return 'no index';
-  return resources.map((r) => (r.collection ? `${r.index}/${r.collection}` : r.index)).join(', ');
+  if (resources === null) return ' (its indexes cannot be determined)';
+  if (resources.length === 0) return '';
+  return ` on ${resources.map((r) => (r.collection ? `${r.index}/${r.collection}` : r.index)).join(', ')}`;
 }

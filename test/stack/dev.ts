@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     '',
     '# 3. use the key (allowed by its scopes), then outside its scopes (403 plugin.api-keys.scope_denied):',
     `curl -s -H "Authorization: Bearer $SECRET" ${url}/_now`,
-    `curl -s -H "Authorization: Bearer $SECRET" ${url}/_me`,
+    `curl -s -H "Authorization: Bearer $SECRET" ${url}/_serverInfo`,
     '',
     'Press Ctrl-C to stop Kuzzle, Redis and the emulator.',
     '',
