@@ -117,3 +117,21 @@ Feature: Keys survive what Kuzzle does to its sessions; storage stays out of the
       { "_source": { "revoked": true, "revocationReason": "race" } }
       """
     And the result field "_source.lastUsedAt" is a number between "{{now-5000}}" and "{{now}}"
+
+  Scenario: pending lastUsedAt writes are flushed when Kuzzle shuts down
+    Given the admin created a key "k" for "alice"
+    When Kuzzle restarts with the plugin configuration:
+      """
+      { "lastUsedFlushInterval": 600000 }
+      """
+    And the secret of key "k" is sent 1 times to "server:now"
+    Then the call succeeds
+    When Kuzzle restarts with the plugin configuration:
+      """
+      { "lastUsedFlushInterval": 1000 }
+      """
+    And "admin" calls "api-keys/security:getApiKey" with:
+      """
+      { "userId": "{{kuid:alice}}", "_id": "{{id:k}}" }
+      """
+    Then the result field "_source.lastUsedAt" is a number between "{{now-30000}}" and "{{now}}"
