@@ -9,7 +9,8 @@ import { COLLECTIONS } from './storage/mappings';
 import { KeyResolver } from './auth/KeyResolver';
 import { SessionManager } from './auth/SessionManager';
 import { UsageRecorder } from './auth/UsageRecorder';
-import { ClusterSync, InvalidationMessage } from './auth/ClusterSync';
+import { ClusterSync } from './auth/ClusterSync';
+import { applyInvalidation } from './auth/invalidation';
 import { ConnectionTokens } from './auth/ConnectionTokens';
 import { RequestPipes } from './auth/pipes';
 import { buildApi } from './controllers';
@@ -62,7 +63,7 @@ export class ApiKeysPlugin {
     };
     this.runtime = rt;
 
-    await rt.cluster.listen((message) => { void this.applyInvalidation(message); });
+    await rt.cluster.listen((message) => { void applyInvalidation(rt, message); });
     rt.usage.start();
 
     const pipes = new RequestPipes(rt, () => kuzzle.config.internal.notifiableProtocols);
@@ -80,25 +81,6 @@ export class ApiKeysPlugin {
       'core:security:user:delete': (event: { args: unknown[] }) => this.deleteKeysOfUser(String(event?.args?.[0])),
       'core:security:user:truncate': () => this.deleteAllKeys(),
     };
-  }
-
-  /** Cache invalidation requested by another node. */
-  private async applyInvalidation(message: InvalidationMessage): Promise<void> {
-    const rt = this.runtime as Runtime;
-    if (message.kind === 'all') {
-      rt.resolver.clear();
-      return;
-    }
-    if (message.kind === 'user-deleted' && message.userId) {
-      for (const keyId of rt.resolver.invalidateUser(message.userId)) await rt.connections.expire(keyId);
-      return;
-    }
-    if (!message.keyId) return;
-    rt.resolver.invalidate(message.keyId, message.fingerprint, message.kind === 'deleted');
-    if (message.kind === 'deleted') {
-      rt.sessions.forgetLocal(message.keyId);
-      await rt.connections.expire(message.keyId);
-    }
   }
 
   private async deleteKeysOfUser(userId: string): Promise<void> {

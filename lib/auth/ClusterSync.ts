@@ -9,8 +9,11 @@ export interface InvalidationMessage {
   keyId?: string;
   fingerprint?: string;
   userId?: string;
-  /** 'deleted' also ends realtime subscriptions and negative-caches the fingerprint; 'all' clears caches */
-  kind: 'changed' | 'deleted' | 'user-deleted' | 'all';
+  /**
+   * 'changed': forget the cached key; 'ended' (revoked, expiry shortened): also end its sessions and
+   * realtime subscriptions; 'deleted': also remember the fingerprint as unknown; 'all': clear the caches.
+   */
+  kind: 'changed' | 'ended' | 'deleted' | 'user-deleted' | 'all';
 }
 
 export interface ClusterAccessor {

@@ -84,7 +84,7 @@ export async function keyChanged(rt: Runtime, key: StoredKey, opts: { endSession
     await rt.sessions.drop(key.keyId, key.userId);
     await rt.connections.expire(key.keyId);
   }
-  await rt.cluster.broadcast({ kind: opts.endSessions ? 'deleted' : 'changed', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
+  await rt.cluster.broadcast({ kind: opts.endSessions ? 'ended' : 'changed', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
 }
 
 /** Children of a key (keys it created), at any depth below. */
