@@ -2,7 +2,8 @@
  * kuzzle-plugin-api-keys: wiring only. The behaviour lives in core/ (pure logic), storage/ (the
  * repository), auth/ (the request path) and controllers/ (one handler per action).
  */
-import type { KuzzleRequest, PluginContext } from 'kuzzle';
+import { Plugin, PluginContext } from 'kuzzle';
+import type { JSONObject } from 'kuzzle-sdk';
 import { resolveConfig, PluginConfig } from './core/config';
 import { KeyRepository } from './storage/KeyRepository';
 import { COLLECTIONS } from './storage/mappings';
@@ -14,21 +15,25 @@ import { applyInvalidation } from './auth/invalidation';
 import { ConnectionTokens } from './auth/ConnectionTokens';
 import { RequestPipes } from './auth/pipes';
 import { buildApi } from './controllers';
-import type { StoredKey } from './core/key';
+import { deleteAllKeys, deleteKeysOfUser } from './controllers/userHooks';
 import type { Runtime } from './runtime';
 
-export class ApiKeysPlugin {
-  config: PluginConfig | null = null;
-  context: PluginContext | null = null;
-  api: Record<string, unknown> = {};
-  pipes: Record<string, unknown> = {};
-  hooks: Record<string, unknown> = {};
-  private runtime: Runtime | null = null;
+/** The Kuzzle versions this plugin is built and tested for (also in manifest.json). */
+export const KUZZLE_VERSION_RANGE = '>=2.56.0 <3';
 
-  async init(rawConfig: unknown, context: PluginContext): Promise<void> {
+export class ApiKeysPlugin extends Plugin {
+  /** the validated configuration (Kuzzle's raw plugin configuration stays in `config`) */
+  settings: PluginConfig | null = null;
+
+  constructor() {
+    super({ kuzzleVersion: KUZZLE_VERSION_RANGE });
+  }
+
+  async init(rawConfig: JSONObject, context: PluginContext): Promise<void> {
     const kuzzle = (global as any).kuzzle;
     const config = resolveConfig(rawConfig, kuzzle.config.security.apiKey.maxTTL);
-    this.config = config;
+    this.config = rawConfig;
+    this.settings = config;
     this.context = context;
     const ask = (event: string, ...args: any[]) => kuzzle.ask(event, ...args);
     const log = {
@@ -61,14 +66,13 @@ export class ApiKeysPlugin {
       log,
       now: () => Date.now(),
     };
-    this.runtime = rt;
 
     await rt.cluster.listen((message) => { void applyInvalidation(rt, message); });
     rt.usage.start();
 
     const pipes = new RequestPipes(rt, () => kuzzle.config.internal.notifiableProtocols);
-    this.api = buildApi(rt);
-    this.pipes = {
+    this.api = buildApi(rt) as any;
+    this.pipes = <any>{
       'request:beforeExecution': pipes.beforeExecution,
       'request:onAuthorized': pipes.onAuthorized,
       'auth:afterGetMyRights': pipes.afterGetMyRights,
@@ -76,49 +80,12 @@ export class ApiKeysPlugin {
       'auth:afterCheckToken': pipes.afterCheckToken,
       'kuzzle:shutdown': async () => { await rt.usage.stop(); },
     };
-    this.hooks = {
+    this.hooks = <any>{
       // Every user deletion (API or not) and admin:resetSecurity take the users' keys with them.
-      'core:security:user:delete': (event: { args: unknown[] }) => this.deleteKeysOfUser(String(event?.args?.[0])),
-      'core:security:user:truncate': () => this.deleteAllKeys(),
+      'core:security:user:delete': (event: { args: unknown[] }) => deleteKeysOfUser(rt, String(event?.args?.[0])),
+      'core:security:user:truncate': () => deleteAllKeys(rt),
     };
-  }
-
-  private async deleteKeysOfUser(userId: string): Promise<void> {
-    const rt = this.runtime as Runtime;
-    try {
-      // Kuzzle already deleted the user's sessions; the keys go, by query, whatever their number.
-      rt.resolver.invalidateUser(userId);
-      const keys = await rt.repo.deleteWhere({ term: { userId } });
-      await this.forgetDeleted(keys);
-      await rt.cluster.broadcast({ kind: 'user-deleted', userId });
-    } catch (error) {
-      rt.log.error(`could not delete the API keys of deleted user "${userId}": ${(error as Error)?.message ?? error}`);
-    }
-  }
-
-  /** After a bulk deletion: caches, sessions and realtime subscriptions of every deleted key. */
-  private async forgetDeleted(keys: StoredKey[]): Promise<void> {
-    const rt = this.runtime as Runtime;
-    for (const key of keys) {
-      rt.resolver.invalidate(key.keyId, key.fingerprint, true);
-      rt.usage.forget(key.keyId);
-      await rt.sessions.drop(key.keyId, key.userId).catch(() => undefined);
-      await rt.connections.expire(key.keyId);
-    }
-  }
-
-  private async deleteAllKeys(): Promise<void> {
-    const rt = this.runtime as Runtime;
-    try {
-      const keys = await rt.repo.deleteWhere({ match_all: {} });
-      await this.forgetDeleted(keys);
-      rt.resolver.clear();
-      await rt.cluster.broadcast({ kind: 'all' });
-    } catch (error) {
-      rt.log.error(`could not delete API keys after a security reset: ${(error as Error)?.message ?? error}`);
-    }
   }
 }
 
 export type { PluginConfig };
-export type { KuzzleRequest };

@@ -11,6 +11,9 @@ interface RoomState {
   subscribers: number;
 }
 
+import { Plugin, PluginContext } from 'kuzzle';
+import type { JSONObject } from 'kuzzle-sdk';
+
 type Ask = (event: string, fn: (...args: any[]) => unknown) => void;
 
 function splitKoncordeIndex(koncordeIndex: string): { index: string; collection: string } {
@@ -21,12 +24,16 @@ function splitKoncordeIndex(koncordeIndex: string): { index: string; collection:
     : { index: koncordeIndex.slice(0, at), collection: koncordeIndex.slice(at + 1) };
 }
 
-export class SingleNodeClusterPlugin {
-  config: unknown;
+export class SingleNodeClusterPlugin extends Plugin {
   private rooms = new Map<string, RoomState>();
 
-  async init(config: unknown): Promise<void> {
+  constructor() {
+    super({ kuzzleVersion: '>=2.56.0 <3' });
+  }
+
+  async init(config: JSONObject, context: PluginContext): Promise<void> {
     this.config = config;
+    this.context = context;
     const kuzzle = (global as any).kuzzle;
     if (kuzzle.config.cluster.enabled) return; // the real cluster answers these
 
