@@ -6,7 +6,7 @@ Feature: Kuzzle's native API-key calls are served by the plugin (nativeActions: 
   Scenario: sdk.security.createApiKey makes a plugin key with the native shape, and setAPIKey uses it
     When "admin" runs sdk.security.createApiKey for "alice" with "my description" and options:
       """
-      { "expiresIn": "1h", "_id": "{{unique:native}}", "refresh": "wait_for", "name": "from-sdk", "scopes": ["document:*", "auth:*"] }
+      { "expiresIn": "1h", "_id": "{{unique:native}}", "refresh": "wait_for", "name": "from-sdk", "scopes": ["document:*", "auth:*"], "claims": { "tier": "gold" } }
       """
     Then the result is a native API key of "alice" described "my description", remembered as "n"
     And the result field "_source.ttl" is "3600000"
@@ -17,7 +17,7 @@ Feature: Kuzzle's native API-key calls are served by the plugin (nativeActions: 
       """
     Then the result matches:
       """
-      { "_source": { "name": "from-sdk", "scopes": ["document:*", "auth:*"], "description": "my description" } }
+      { "_source": { "name": "from-sdk", "scopes": ["document:*", "auth:*"], "claims": { "tier": "gold" }, "description": "my description" } }
       """
     When "key:n" calls "server:now"
     Then the call fails with status 403 and id "plugin.api-keys.scope_denied"

@@ -89,6 +89,23 @@ Feature: searchApiKeys and scrollApiKeys
     Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
     When "bob" calls "api-keys/auth:searchApiKeys"
     Then the result total is 0
+    When "alice" calls "api-keys/auth:searchApiKeys" with:
+      """
+      { "size": 3, "scroll": "10s" }
+      """
+    Then the result has 3 hits
+    When the result field "scrollId" is saved as "sid"
+    And "bob" calls "api-keys/auth:scrollApiKeys" with:
+      """
+      { "scrollId": "{{var:sid}}" }
+      """
+    Then the call fails with status 404 and id "plugin.api-keys.not_found"
+    When "alice" calls "api-keys/auth:scrollApiKeys" with:
+      """
+      { "scrollId": "{{var:sid}}" }
+      """
+    Then the result has 1 hit
+    And the result total is 4
 
   Scenario: refresh=false is not searchable at once; wait_for is
     When "admin" calls "api-keys/security:createApiKey" with:

@@ -51,6 +51,13 @@ export function scopesOf(request: KuzzleRequest): unknown {
   return text === '' ? [] : text.split(',').map((s) => s.trim());
 }
 
+/** `claims` as sent: an object, or (HTTP query strings, where the SDK JSON-encodes objects) a JSON string. */
+export function claimsOf(request: KuzzleRequest): unknown {
+  const raw = fieldOf(request, 'claims');
+  if (typeof raw !== 'string' || !raw.trim().startsWith('{')) return raw;
+  try { return JSON.parse(raw); } catch { return raw; }
+}
+
 export function keyIdOf(request: KuzzleRequest): string {
   return request.getId();
 }

@@ -7,7 +7,7 @@ import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { validateClaims, validateDescription, validateKeyId, validateName } from '../core/validation';
 import { FingerprintTakenError } from '../storage/KeyRepository';
 import type { Runtime } from '../runtime';
-import { Target, assertUserExists, callerKuid, fieldOf, scopesOf, nativeNameOf, refreshOf, targetUserId } from './common';
+import { Target, assertUserExists, callerKuid, fieldOf, scopesOf, claimsOf, nativeNameOf, refreshOf, targetUserId } from './common';
 
 /**
  * The embedded `exp` of a secret is ignored (the stored expiresAt counts), so it is used to make every
@@ -35,7 +35,7 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
     }
   }
   let scopes = normalizeScopes(scopesOf(request));
-  const claims = validateClaims(fieldOf(request, 'claims'), rt.config.claimsMaxBytes) ?? null;
+  const claims = validateClaims(claimsOf(request), rt.config.claimsMaxBytes) ?? null;
   const args = request.input.args as Record<string, unknown>;
   const ttl = parseTtl({ expiresIn: args.expiresIn, secondsUntilExpiration: args.secondsUntilExpiration }, native ? 'native' : 'plugin');
   if (target === 'auth') assertWithinMaxTtl(ttl, rt.config.maxTTL);

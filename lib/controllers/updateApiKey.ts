@@ -5,7 +5,7 @@ import { PublicKey, StoredKey, toPublicKey } from '../core/key';
 import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { validateClaims, validateDescription, validateName } from '../core/validation';
 import type { Runtime } from '../runtime';
-import { Target, fieldOf, scopesOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId } from './common';
+import { Target, fieldOf, scopesOf, claimsOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId } from './common';
 
 /**
  * Changes name, description, scopes, claims, and may shorten the expiry. Never changes the secret.
@@ -23,7 +23,7 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   if (description !== undefined) changes.description = description;
   const rawScopes = scopesOf(request);
   if (rawScopes !== undefined) changes.scopes = normalizeScopes(rawScopes);
-  const claims = validateClaims(fieldOf(request, 'claims'), rt.config.claimsMaxBytes);
+  const claims = validateClaims(claimsOf(request), rt.config.claimsMaxBytes);
   if (claims !== undefined) changes.claims = claims;
 
   const args = request.input.args as Record<string, unknown>;
