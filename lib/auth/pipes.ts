@@ -52,7 +52,11 @@ export class RequestPipes {
       throw apiKeyError('storage_unavailable', 'API key storage is unavailable: the key cannot be verified, retry later.');
     }
     if (state === 'revoked') throw apiKeyError('revoked', 'This API key has been revoked.');
-    if (state === 'expired') throw apiKeyError('expired', 'This API key has expired.');
+    if (state === 'expired') {
+      // its session (which outlives the key by 2-3 s, so Kuzzle never expires it first) goes now
+      void this.rt.sessions.drop(key.keyId, key.userId).catch(() => undefined);
+      throw apiKeyError('expired', 'This API key has expired.');
+    }
     if (state === 'orphan') throw invalidTokenError();
 
     try {
