@@ -9,8 +9,7 @@
  */
 import { KuzzleRequest } from 'kuzzle';
 import { scopesAllow, intersectRights, isAlwaysAllowed, Right } from '../core/scopes';
-import { ApiKeyError } from '../core/errors';
-import { apiKeyError, invalidTokenError, toKuzzleError } from '../errors';
+import { apiKeyError, invalidTokenError } from '../errors';
 import { APIKEY_PREFIX, Resolution } from './KeyResolver';
 import { UserGoneError } from './SessionManager';
 import { effectiveState } from './keyState';
@@ -23,6 +22,11 @@ const CREDENTIAL_ACTIONS = new Set(['refreshToken', 'createToken']);
 /** answered with the key's scopes applied (see the after* pipes), so never refused by scopes */
 const SCOPE_AWARE = new Set(['auth:getMyRights', 'auth:checkRights']);
 
+/** Fail closed: the plugin cannot tell whether the key is valid. */
+function unverifiable(): ReturnType<typeof apiKeyError> {
+  return apiKeyError('storage_unavailable', 'API key storage is unavailable: the key cannot be verified, retry later.');
+}
+
 export class RequestPipes {
   constructor(private readonly rt: Runtime, private readonly notifiableProtocols: () => string[]) {}
 
@@ -31,7 +35,7 @@ export class RequestPipes {
       return await this.rt.resolver.resolve(secret);
     } catch (error) {
       this.rt.log.warn(`api key resolution failed: ${(error as Error)?.message ?? error}`);
-      throw apiKeyError('storage_unavailable', 'API key storage is unavailable: the key cannot be verified, retry later.');
+      throw unverifiable();
     }
   }
 
@@ -49,7 +53,7 @@ export class RequestPipes {
     try {
       state = await effectiveState(this.rt.resolver, key, now);
     } catch {
-      throw apiKeyError('storage_unavailable', 'API key storage is unavailable: the key cannot be verified, retry later.');
+      throw unverifiable();
     }
     if (state === 'revoked') throw apiKeyError('revoked', 'This API key has been revoked.');
     if (state === 'expired') {
@@ -64,7 +68,7 @@ export class RequestPipes {
     } catch (error) {
       if (error instanceof UserGoneError) throw invalidTokenError();
       this.rt.log.warn(`api key session unavailable: ${(error as Error)?.message ?? error}`);
-      throw apiKeyError('storage_unavailable', 'API key session storage is unavailable, retry later.');
+      throw unverifiable();
     }
     this.rt.keyRequests.set(request, { key });
     this.rt.usage.record(key.keyId, now);
@@ -167,12 +171,7 @@ export class RequestPipes {
   afterCheckToken = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
     const token = (request.input.body as any)?.token;
     if (typeof token !== 'string' || !token.startsWith(APIKEY_PREFIX)) return request;
-    let resolution: Resolution;
-    try {
-      resolution = await this.rt.resolver.resolve(token);
-    } catch (error) {
-      throw toKuzzleError(new ApiKeyError('storage_unavailable', 'API key storage is unavailable, retry later.'));
-    }
+    const resolution = await this.resolveOrFail(token);
     if (resolution.kind !== 'plugin') return request;
     const now = this.rt.now();
     const state = await effectiveState(this.rt.resolver, resolution.key, now).catch(() => 'orphan' as const);

@@ -46,14 +46,7 @@ function stripCause(cause: Cause): Cause {
 }
 
 export function indexNotFound(name: string): EsError {
-  return esError(404, {
-    type: 'index_not_found_exception',
-    reason: `no such index [${name}]`,
-    'resource.type': 'index_or_alias',
-    'resource.id': name,
-    index_uuid: '_na_',
-    index: name,
-  });
+  return esError(404, indexNotFoundCause(name));
 }
 
 export function indexNotFoundCause(name: string): Cause {
