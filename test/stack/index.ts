@@ -20,6 +20,8 @@ export interface StackOptions {
   refreshIntervalMs?: number;
   /** Kuzzle's port (default: a free one) */
   kuzzlePort?: number;
+  /** test-support plugins (test/stack/plugins/<name>.ts) loaded beside api-keys */
+  testPlugins?: string[];
 }
 
 export interface RestartOptions {
@@ -27,6 +29,7 @@ export interface RestartOptions {
   kuzzleConfig?: Record<string, unknown>;
   pluginMode?: KuzzleChildConfig['pluginMode'];
   pluginDirectory?: string;
+  testPlugins?: string[];
 }
 
 export const ADMIN = { kuid: 'admin', username: 'admin', password: 'admin-password-for-tests' };
@@ -67,6 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     pluginConfig: options.pluginConfig,
     kuzzleConfig: options.kuzzleConfig,
     pluginMode: 'app',
+    testPlugins: options.testPlugins,
   };
 
   /**
@@ -94,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         pluginDirectory: opts.pluginDirectory,
         pluginConfig: opts.pluginConfig,
         kuzzleConfig: opts.kuzzleConfig,
+        testPlugins: opts.testPlugins,
       },
       // a restarted Kuzzle keeps its port, so that clients (and their reconnection) keep working
       { verbose: options.verbose, output, port: lastPort ?? undefined },
@@ -135,6 +140,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         kuzzleConfig: 'kuzzleConfig' in opts ? opts.kuzzleConfig : current.kuzzleConfig,
         pluginMode: opts.pluginMode ?? 'app',
         pluginDirectory: opts.pluginDirectory,
+        testPlugins: 'testPlugins' in opts ? opts.testPlugins : current.testPlugins,
       };
       await boot(current);
     },

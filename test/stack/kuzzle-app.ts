@@ -21,6 +21,8 @@ export interface KuzzleChildConfig {
   pluginConfig?: Record<string, unknown>;
   /** extra Kuzzle configuration, path -> value (e.g. { 'security.apiKey.maxTTL': 3600000 }) */
   kuzzleConfig?: Record<string, unknown>;
+  /** test-support plugins to load beside api-keys, by file name in test/stack/plugins/ (e.g. 'request-replacer') */
+  testPlugins?: string[];
 }
 
 async function main(): Promise<void> {
@@ -56,6 +58,12 @@ async function main(): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-var-requires
     const { ApiKeysPlugin } = require(path.resolve(__dirname, '../../index.js'));
     app.plugin.use(new ApiKeysPlugin(), { name: 'api-keys' });
+  }
+
+  for (const name of cfg.testPlugins ?? []) {
+    // eslint-disable-next-line @typescript-eslint/no-var-requires
+    const { default: TestPlugin } = require(path.resolve(__dirname, 'plugins', name));
+    app.plugin.use(new TestPlugin(), { name: `stack-${name}` });
   }
 
   try {
