@@ -14,8 +14,11 @@ import { ClusterSync } from './auth/ClusterSync';
 import { applyInvalidation } from './auth/invalidation';
 import { ConnectionTokens } from './auth/ConnectionTokens';
 import { RequestPipes } from './auth/pipes';
+import { RightsPipes } from './auth/rightsPipes';
+import { KeyRequests } from './auth/KeyRequests';
+import { KuzzleResourceLookups } from './auth/ResourceLookups';
 import { buildApi } from './controllers';
-import { deleteAllKeys, deleteKeysOfUser } from './controllers/userHooks';
+import { deleteAllKeys, deleteKeysOfUser, userDeletionPipes } from './controllers/userHooks';
 import type { Runtime } from './runtime';
 
 /** The Kuzzle versions this plugin is built and tested for (also in manifest.json). */
@@ -60,7 +63,11 @@ export class ApiKeysPlugin extends Plugin {
       usage: new UsageRecorder(repo, config.lastUsedFlushInterval, (e) => log.warn(`lastUsedAt flush failed: ${(e as Error)?.message ?? e}`)),
       cluster: new ClusterSync((context.accessors as any).cluster, log.debug),
       connections: new ConnectionTokens(() => kuzzle.tokenManager),
-      keyRequests: new WeakMap(),
+      keyRequests: new KeyRequests(),
+      lookups: new KuzzleResourceLookups(ask, () => ({
+        defaultTTL: kuzzle.config.services?.storageEngine?.defaults?.scrollTTL,
+        maxDuration: kuzzle.config.services?.storageEngine?.maxScrollDuration,
+      })),
       nativeRequests: new WeakMap(),
       sdk: context.accessors.sdk,
       log,
@@ -71,13 +78,21 @@ export class ApiKeysPlugin extends Plugin {
     rt.usage.start();
 
     const pipes = new RequestPipes(rt, () => kuzzle.config.internal.notifiableProtocols);
+    const rights = new RightsPipes(rt, pipes);
     this.api = buildApi(rt) as any;
     this.pipes = <any>{
       'request:beforeExecution': pipes.beforeExecution,
       'request:onAuthorized': pipes.onAuthorized,
-      'auth:afterGetMyRights': pipes.afterGetMyRights,
-      'auth:afterCheckRights': pipes.afterCheckRights,
-      'auth:afterCheckToken': pipes.afterCheckToken,
+      'request:afterExecution': pipes.afterExecution,
+      'document:afterSearch': pipes.afterSearch,
+      'document:afterScroll': pipes.afterScroll,
+      'auth:afterGetMyRights': rights.afterGetMyRights,
+      'auth:afterCheckRights': rights.afterCheckRights,
+      'auth:afterCheckToken': rights.afterCheckToken,
+      // The API answers only once the users' keys are gone (the hooks below cover other deletion paths).
+      'security:afterDeleteUser': userDeletionPipes.afterDeleteUser(rt),
+      'security:afterMDeleteUsers': userDeletionPipes.afterMDeleteUsers(rt),
+      'admin:afterResetSecurity': userDeletionPipes.afterResetSecurity(rt),
       'kuzzle:shutdown': async () => { await rt.usage.stop(); },
     };
     this.hooks = <any>{

@@ -10,6 +10,8 @@ import type { SessionManager } from './auth/SessionManager';
 import type { UsageRecorder } from './auth/UsageRecorder';
 import type { ClusterSync } from './auth/ClusterSync';
 import type { ConnectionTokens } from './auth/ConnectionTokens';
+import type { KeyRequests } from './auth/KeyRequests';
+import type { KuzzleResourceLookups } from './auth/ResourceLookups';
 
 /** The key behind a key-authenticated request. */
 export interface KeyContext {
@@ -31,7 +33,9 @@ export interface Runtime {
   cluster: ClusterSync;
   connections: ConnectionTokens;
   /** requests authenticated by a plugin key */
-  keyRequests: WeakMap<KuzzleRequest, KeyContext>;
+  keyRequests: KeyRequests;
+  /** resources Kuzzle does not carry in the request (rooms, scroll ids) */
+  lookups: KuzzleResourceLookups;
   /** requests re-routed from a native action name */
   nativeRequests: WeakMap<KuzzleRequest, NativeName>;
   /** the embedded SDK (native fall-through for deleteApiKey) */

@@ -36,11 +36,36 @@ export class UserGoneError extends Error {
   constructor() { super('the key owner no longer exists'); }
 }
 
+/** How long a node remembers that a `kauth-` token is (or is not) a key's session. */
+const OWNER_CACHE_TTL_MS = 10 * 60 * 1000;
+export const SESSION_PREFIX = 'kauth-';
+
 export class SessionManager {
   private readonly local: LruCache<string, Session>;
+  /** jwt -> whether it is a key's internal session (login tokens are remembered as `false`) */
+  private readonly owners: LruCache<string, boolean>;
 
   constructor(private readonly ask: Ask, cacheSize: number) {
     this.local = new LruCache(Math.max(cacheSize, 1));
+    this.owners = new LruCache(Math.max(cacheSize, 1000) * 2, OWNER_CACHE_TTL_MS);
+  }
+
+  /**
+   * Whether a `kauth-` jwt is the internal session of some key. A login token costs one Redis read per node, the
+   * first time this node sees it. When Redis cannot answer, the token is treated as a session: refused (fail closed).
+   */
+  async isSession(jwt: string): Promise<boolean> {
+    const known = this.owners.get(jwt);
+    if (known !== undefined) return known;
+    let owner: unknown;
+    try {
+      owner = await this.ask('core:cache:internal:get', OWNER + hash(jwt));
+    } catch {
+      return true;
+    }
+    const isSession = typeof owner === 'string';
+    this.owners.set(jwt, isSession);
+    return isSession;
   }
 
   /** A session jwt that Kuzzle will accept now for this key's user. */
@@ -53,6 +78,7 @@ export class SessionManager {
       const token = await this.ask('core:security:token:get', key.userId, pointer);
       if (token && this.usable({ jwt: pointer, expiresAt: token.expiresAt }, now)) {
         this.local.set(key.keyId, { jwt: pointer, expiresAt: token.expiresAt });
+        this.owners.set(pointer, true);
         return pointer;
       }
     }
@@ -114,11 +140,13 @@ export class SessionManager {
           await this.ask('core:security:token:delete', token).catch(() => undefined);
           await this.ask('core:cache:internal:del', OWNER + hash(token.jwt)).catch(() => undefined);
           this.local.set(key.keyId, { jwt: other, expiresAt: otherToken.expiresAt });
+          this.owners.set(other, true);
           return other;
         }
         await this.ask('core:cache:internal:store', POINTER + key.keyId, token.jwt, { ttl: token.ttl });
       }
       this.local.set(key.keyId, { jwt: token.jwt, expiresAt: token.expiresAt });
+      this.owners.set(token.jwt, true);
       return token.jwt;
     }
     throw new Error('could not mint a unique session');

@@ -2,35 +2,37 @@
  * The request path:
  * - request:beforeExecution: a `kapikey-` jwt that belongs to this plugin is resolved (cache first),
  *   checked (revoked, expired, parent) and swapped for the key's internal session, before Kuzzle
- *   verifies the token. Kuzzle then loads the user and checks its rights as usual.
- * - request:onAuthorized: scopes are enforced on the controller:action the client called, credential
- *   minting is refused, and native API-key actions are re-routed to the plugin (drop-in).
- * - auth:afterGetMyRights / afterCheckRights / afterCheckToken: answers that account for keys.
+ *   verifies the token. A client that sends an internal session itself is refused.
+ * - request:onAuthorized: a request carrying a key's session under the request id it was swapped in
+ *   with is a key request (KeyRequests): credential minting is refused and scopes are enforced on the
+ *   controller:action the client called, against the resources Kuzzle reads for it (resourceTable).
+ *   Native API-key actions are then re-routed to the plugin (drop-in).
+ * - request:afterExecution: the request's key binding is released.
  */
 import { KuzzleRequest } from 'kuzzle';
-import { scopesAllow, intersectRights, isAlwaysAllowed, Right } from '../core/scopes';
+import { evaluateScopes, scopesCover } from '../core/scopes';
+import { isCredentialAction } from '../core/actionRules';
 import { apiKeyError, invalidTokenError } from '../errors';
 import { APIKEY_PREFIX, Resolution } from './KeyResolver';
-import { UserGoneError } from './SessionManager';
+import { SESSION_PREFIX, UserGoneError } from './SessionManager';
 import { effectiveState } from './keyState';
 import { describeResources, resourcesOf } from './resources';
 import { KeyConnectionToken } from './ConnectionTokens';
-import type { NativeName, Runtime } from '../runtime';
+import type { KeyContext, NativeName, Runtime } from '../runtime';
 
 const NATIVE_ACTIONS = new Set(['createApiKey', 'searchApiKeys', 'deleteApiKey']);
-const CREDENTIAL_ACTIONS = new Set(['refreshToken', 'createToken']);
-/** answered with the key's scopes applied (see the after* pipes), so never refused by scopes */
-const SCOPE_AWARE = new Set(['auth:getMyRights', 'auth:checkRights']);
+/** answered with the key's scopes applied (see RightsPipes), so never refused by scopes */
+export const SCOPE_AWARE = new Set(['auth:getMyRights', 'auth:checkRights']);
 
 /** Fail closed: the plugin cannot tell whether the key is valid. */
-function unverifiable(): ReturnType<typeof apiKeyError> {
+export function unverifiable(): ReturnType<typeof apiKeyError> {
   return apiKeyError('storage_unavailable', 'API key storage is unavailable: the key cannot be verified, retry later.');
 }
 
 export class RequestPipes {
   constructor(private readonly rt: Runtime, private readonly notifiableProtocols: () => string[]) {}
 
-  private async resolveOrFail(secret: string): Promise<Resolution> {
+  async resolveOrFail(secret: string): Promise<Resolution> {
     try {
       return await this.rt.resolver.resolve(secret);
     } catch (error) {
@@ -39,9 +41,18 @@ export class RequestPipes {
     }
   }
 
+  /** Whether a jwt is a key's internal session: such a jwt is only ever valid where we swapped it in. */
+  private async isSession(jwt: unknown): Promise<boolean> {
+    return typeof jwt === 'string' && jwt.startsWith(SESSION_PREFIX) && this.rt.sessions.isSession(jwt);
+  }
+
   beforeExecution = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
     const secret = request.input.jwt;
-    if (typeof secret !== 'string' || !secret.startsWith(APIKEY_PREFIX)) return request;
+    if (typeof secret !== 'string') return request;
+    if (!secret.startsWith(APIKEY_PREFIX)) {
+      if (await this.isSession(secret)) throw invalidTokenError();
+      return request;
+    }
 
     const resolution = await this.resolveOrFail(secret);
     if (resolution.kind === 'native') return request; // Kuzzle's own API key: Kuzzle verifies it
@@ -63,55 +74,66 @@ export class RequestPipes {
     }
     if (state === 'orphan') throw invalidTokenError();
 
+    let session: string;
     try {
-      request.input.jwt = await this.rt.sessions.sessionFor(key, now);
+      session = await this.rt.sessions.sessionFor(key, now);
     } catch (error) {
       if (error instanceof UserGoneError) throw invalidTokenError();
       this.rt.log.warn(`api key session unavailable: ${(error as Error)?.message ?? error}`);
       throw unverifiable();
     }
-    this.rt.keyRequests.set(request, { key });
+    request.input.jwt = session;
+    this.rt.keyRequests.bind(request, session, { key });
     this.rt.usage.record(key.keyId, now);
     return request;
   };
 
   onAuthorized = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
-    const ctx = this.rt.keyRequests.get(request);
+    const ctx = this.rt.keyRequests.of(request);
+    if (!ctx) {
+      // a session here that we did not swap in under this request id: sent by a client (cookie) or carried over by
+      // a replacement request that lost its id
+      if (await this.isSession(request.input.jwt)) throw invalidTokenError();
+      return this.reroute(request);
+    }
     const controller = request.input.controller ?? '';
     const action = request.input.action ?? '';
-    if (ctx) {
-      const { key } = ctx;
-      // The connection (and its subscriptions) follows the key, not the internal session.
-      const connection = request.context.connection;
-      const token = this.notifiableProtocols().includes(connection.protocol as string)
-        ? this.rt.connections.link(key, connection.id as string)
-        : new KeyConnectionToken(key);
-      (request.context as any).token = token;
+    const { key } = ctx;
+    // The connection (and its subscriptions) follows the key, not the internal session.
+    const connection = request.context.connection;
+    const token = this.notifiableProtocols().includes(connection.protocol as string)
+      ? this.rt.connections.link(key, connection.id as string)
+      : new KeyConnectionToken(key);
+    (request.context as any).token = token;
 
-      if (controller === 'auth' && CREDENTIAL_ACTIONS.has(action)) {
-        throw apiKeyError('credential_forbidden',
-          `auth:${action} is not available to requests authenticated by an API key: the new credential would outlive the key.`);
-      }
-      if (this.rt.config.nativeActions === 'kuzzle' && action === 'createApiKey' && (controller === 'auth' || controller === 'security')) {
-        throw apiKeyError('credential_forbidden',
-          `${controller}:createApiKey is served by Kuzzle here, and a Kuzzle API key created by a plugin key would outlive it.`);
-      }
-      if (controller === 'auth' && action === 'logout') {
-        // A logout through a key is a no-op for the key; never a global logout of its user.
-        // (Over HTTP a boolean is true when present in the query string: remove it.)
-        delete (request.input.args as any).global;
-      }
-      const name = `${controller}:${action}`;
-      if (!SCOPE_AWARE.has(name) && !isAlwaysAllowed(controller, action)) {
-        const resources = resourcesOf(request);
-        if (!scopesAllow(key.scopes, controller, action, resources)) {
-          throw apiKeyError('scope_denied',
-            `API key scopes do not allow ${name}${describeResources(resources)}.`);
-        }
-      }
+    if (isCredentialAction(controller, action)) {
+      throw apiKeyError('credential_forbidden',
+        `${controller}:${action} is not available to requests authenticated by an API key: the new credential would outlive the key.`);
     }
+    if (this.rt.config.nativeActions === 'kuzzle' && action === 'createApiKey' && (controller === 'auth' || controller === 'security')) {
+      throw apiKeyError('credential_forbidden',
+        `${controller}:createApiKey is served by Kuzzle here, and a Kuzzle API key created by a plugin key would outlive it.`);
+    }
+    if (controller === 'auth' && action === 'logout') {
+      // A logout through a key is a no-op for the key; never a global logout of its user.
+      // (Over HTTP a boolean is true when present in the query string: remove it.)
+      delete (request.input.args as any).global;
+    }
+    if (!SCOPE_AWARE.has(`${controller}:${action}`)) await this.enforceScopes(ctx, request, controller, action);
     return this.reroute(request);
   };
+
+  private async enforceScopes(ctx: KeyContext, request: KuzzleRequest, controller: string, action: string): Promise<void> {
+    const verdict = evaluateScopes(ctx.key.scopes, controller, action);
+    if (verdict === 'allow') return;
+    let detail = '';
+    if (verdict !== 'deny') {
+      const resources = await resourcesOf(request, verdict.kind, this.rt.lookups);
+      if (scopesCover(verdict.narrowed, resources)) return;
+      detail = describeResources(resources);
+    }
+    throw apiKeyError('scope_denied', `API key scopes do not allow ${controller}:${action}${detail}.`);
+  }
 
   /** Native API-key actions, when served by the plugin: rights were checked on the native name. */
   private reroute(request: KuzzleRequest): KuzzleRequest {
@@ -139,52 +161,42 @@ export class RequestPipes {
     // keep the objects themselves (a User instance, the connection's id and protocol)
     (target.context as any).user = request.context.user;
     (target.context as any).token = request.context.token;
-    const ctx = this.rt.keyRequests.get(request);
-    if (ctx) this.rt.keyRequests.set(target, ctx);
+    // same request id and jwt: the key binding (if any) carries over by itself
     this.rt.nativeRequests.set(target, `${controller}:${action}` as NativeName);
     return target;
   }
 
-  afterGetMyRights = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
-    const ctx = this.rt.keyRequests.get(request);
-    const result = request.result as { hits?: Right[] } | null;
-    if (ctx && result && Array.isArray(result.hits)) {
-      request.setResult({ ...result, hits: intersectRights(result.hits, ctx.key.scopes) }, { status: 200 });
+  /** Document searches by keys bind the scroll ids they open to their resources (see ResourceLookups). */
+  afterSearch = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
+    const scrollId = (request.result as any)?.scrollId;
+    if (typeof scrollId === 'string' && this.rt.keyRequests.of(request)) {
+      const resources = await resourcesOf(request, 'search', this.rt.lookups);
+      if (resources && resources.length > 0) await this.bindScroll(scrollId, resources, request);
     }
     return request;
   };
 
-  afterCheckRights = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
-    const ctx = this.rt.keyRequests.get(request);
-    const result = request.result as { allowed?: boolean } | null;
-    if (ctx && result && result.allowed) {
-      const body = (request.input.body || {}) as Record<string, any>;
-      const probe = new KuzzleRequest({ ...body }, {});
-      const allowed = isAlwaysAllowed(body.controller, body.action)
-        || scopesAllow(ctx.key.scopes, String(body.controller), String(body.action), resourcesOf(probe));
-      request.setResult({ ...result, allowed }, { status: 200 });
+  afterScroll = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
+    const scrollId = (request.result as any)?.scrollId;
+    const previous = (request.input.args as any).scrollId;
+    if (typeof scrollId === 'string' && typeof previous === 'string' && this.rt.keyRequests.of(request)) {
+      const resources = await this.rt.lookups.scroll(previous).catch(() => null);
+      if (resources && resources.length > 0) await this.bindScroll(scrollId, resources, request);
     }
     return request;
   };
 
-  /** auth:checkToken on a plugin key: the stored expiry counts, revoked/expired/deleted keys are invalid. */
-  afterCheckToken = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
-    const token = (request.input.body as any)?.token;
-    if (typeof token !== 'string' || !token.startsWith(APIKEY_PREFIX)) return request;
-    const resolution = await this.resolveOrFail(token);
-    if (resolution.kind !== 'plugin') return request;
-    const now = this.rt.now();
-    const state = await effectiveState(this.rt.resolver, resolution.key, now).catch(() => 'orphan' as const);
-    const result = state === 'valid'
-      ? { valid: true, kuid: resolution.key.userId, expiresAt: resolution.key.expiresAt }
-      : { valid: false, state: STATES[state] };
-    request.setResult(result, { status: 200 });
-    return request;
+  private async bindScroll(scrollId: string, resources: Array<{ index: string; collection?: string }>, request: KuzzleRequest): Promise<void> {
+    try {
+      await this.rt.lookups.bindScroll(scrollId, resources, (request.input.args as any).scroll);
+    } catch (error) {
+      // the scroll id stays unbound: index-narrowed keys cannot page with it (fail closed)
+      this.rt.log.warn(`could not bind a scroll id to its search: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  afterExecution = async (event: { request?: KuzzleRequest }): Promise<unknown> => {
+    if (event?.request) this.rt.keyRequests.release(event.request);
+    return event;
   };
 }
-
-const STATES = {
-  revoked: 'API key revoked',
-  expired: 'API key expired',
-  orphan: 'Invalid token',
-} as const;

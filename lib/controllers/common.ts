@@ -4,6 +4,7 @@
  */
 import { KuzzleRequest, UnauthorizedError } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
+import { validateKeyId } from '../core/validation';
 import { StoredKey } from '../core/key';
 import type { NativeName, Runtime } from '../runtime';
 import type { Refresh } from '../storage/KeyRepository';
@@ -58,8 +59,9 @@ export function claimsOf(request: KuzzleRequest): unknown {
   try { return JSON.parse(raw); } catch { return raw; }
 }
 
+/** The `_id` argument, checked before any storage access: a malformed id is a 400, never a storage error. */
 export function keyIdOf(request: KuzzleRequest): string {
-  return request.getId();
+  return validateKeyId(request.getId()) as string;
 }
 
 /** The key `keyId` of `userId`, or 404 `not_found` (a key of another user is not found either). */

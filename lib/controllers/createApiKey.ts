@@ -45,7 +45,7 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
   const expiresAt = expiresAtFrom(ttl, now);
 
   // A key-authenticated request creates keys only within its own scopes and lifetime.
-  const parent = rt.keyRequests.get(request)?.key ?? null;
+  const parent = rt.keyRequests.of(request)?.key ?? null;
   if (parent) {
     if (scopes === null) scopes = parent.scopes;
     else if (!isScopeSubset(scopes, parent.scopes)) {

@@ -10,8 +10,15 @@ import { Target, descendantsOf, destroyKey, keyIdOf, nativeNameOf, refreshOf, ta
 export async function deleteApiKey(rt: Runtime, request: KuzzleRequest, target: Target): Promise<{ _id: string }> {
   const native = nativeNameOf(rt, request);
   const userId = targetUserId(request, target);
-  const keyId = keyIdOf(request);
   const refresh = refreshOf(request, native === 'auth:deleteApiKey' ? 'false' : 'wait_for');
+  let keyId: string;
+  try {
+    keyId = keyIdOf(request);
+  } catch (error) {
+    // Kuzzle's own keys may have ids this plugin never issues
+    if (native) return deleteNativeKey(rt, request, native, userId, request.getId(), refresh);
+    throw error;
+  }
 
   const key = await rt.repo.getKey(keyId);
   if (!key || key.userId !== userId) {

@@ -43,7 +43,7 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   }
 
   // A key-authenticated request may not widen a key beyond its own scopes.
-  const caller = rt.keyRequests.get(request)?.key;
+  const caller = rt.keyRequests.of(request)?.key;
   if (caller && 'scopes' in changes && !isScopeSubset(changes.scopes ?? null, caller.scopes)) {
     throw new ApiKeyError('escalation', 'An API key cannot give a key scopes beyond its own.');
   }

@@ -4,6 +4,7 @@
  * sessions; the keys go by query, whatever their number.
  */
 import type { StoredKey } from '../core/key';
+import type { KuzzleRequest } from 'kuzzle';
 import type { Runtime } from '../runtime';
 
 /** After a bulk deletion: caches, sessions and realtime subscriptions of every deleted key. */
@@ -37,3 +38,27 @@ export async function deleteAllKeys(rt: Runtime): Promise<void> {
     rt.log.error(`could not delete API keys after a security reset: ${(error as Error)?.message ?? error}`);
   }
 }
+
+/**
+ * The same cascades as pipes on the API path, so that `security:deleteUser` (and friends) answer only once the
+ * users' keys are gone: a client that deletes a user and then lists keys must not see them. The hooks stay for
+ * deletions that do not go through the API.
+ */
+export const userDeletionPipes = {
+  afterDeleteUser: (rt: Runtime) => async (request: KuzzleRequest): Promise<KuzzleRequest> => {
+    const userId = (request.result as any)?._id ?? (request.input.args as any)._id;
+    if (typeof userId === 'string') await deleteKeysOfUser(rt, userId);
+    return request;
+  },
+  afterMDeleteUsers: (rt: Runtime) => async (request: KuzzleRequest): Promise<KuzzleRequest> => {
+    const deleted = request.result;
+    if (Array.isArray(deleted)) {
+      for (const userId of deleted) if (typeof userId === 'string') await deleteKeysOfUser(rt, userId);
+    }
+    return request;
+  },
+  afterResetSecurity: (rt: Runtime) => async (request: KuzzleRequest): Promise<KuzzleRequest> => {
+    await deleteAllKeys(rt);
+    return request;
+  },
+};

@@ -4,14 +4,24 @@
  * Grammar: `controller:action[@index[/collection]]`
  * - controller: `*`, or one or more `/`-separated segments of `[A-Za-z0-9_-]+` (`document`, `api-keys/auth`)
  * - action: `*` or `[A-Za-z0-9_-]+`
- * - index, collection: `*`, or a non-empty name without whitespace nor any of `/ \ * ? " < > | , # : % @`
+ * - index, collection: `*`, or a name Kuzzle 2.56 accepts (`_isObjectNameValid` in its Elasticsearch service):
+ *   lowercase, 1 to 126 UTF-8 bytes, not `_all`, none of `\ / * ? " < > | , + # : . & %` nor whitespace.
+ * - `@index` only on a controller:action pattern that can touch an index (see resourceTable): anything else could
+ *   never match, so it is refused rather than silently granting nothing.
  * `*` only ever stands for a whole segment: `docu*`, `sh*p` and `api-keys/*` are invalid.
+ *
+ * Matching: an index-narrowed scope matches only actions that touch an index (resourceTable), and only when every
+ * resource the request touches is covered. Persistent-privilege actions need a literal scope (actionRules).
  *
  * `scopes === null` on a key means "unrestricted" (the key has all its user's rights); `[]` means the key may call only
  * the always-allowed actions.
  */
 import { ApiKeyError } from './errors';
 import { LruCache } from './lru';
+import { ALWAYS_ALLOWED, isAlwaysAllowed, isPersistentPrivilege, PERSISTENT_PRIVILEGE_ACTIONS, CREDENTIAL_ACTIONS } from './actionRules';
+import { ResourceKind, indexBoundActions, patternHasIndexBoundAction, resourceKindOf } from './resourceTable';
+
+export { ALWAYS_ALLOWED, isAlwaysAllowed };
 
 export interface Scope {
   controller: string;
@@ -38,20 +48,11 @@ export interface Right {
 export const WILDCARD = '*';
 export const MAX_SCOPE_LENGTH = 512;
 export const MAX_SCOPES = 128;
-
-/** Actions any key may call, whatever its scopes (Kuzzle's rights still apply). */
-export const ALWAYS_ALLOWED: ReadonlyArray<string> = Object.freeze([
-  'server:publicApi',
-  'auth:checkToken',
-  'auth:getCurrentUser',
-  'auth:logout',
-]);
-
-const ALWAYS_ALLOWED_SET: ReadonlySet<string> = new Set(ALWAYS_ALLOWED);
+const MAX_RESOURCE_NAME_BYTES = 126;
 
 const NAME_SEGMENT = /^[A-Za-z0-9_-]+$/;
-// whitespace, or any of / \ * ? " < > | , # : % @
-const FORBIDDEN_IN_RESOURCE = /[\s/\\*?"<>|,#:%@]/;
+// Kuzzle's forbidden characters in index and collection names, plus any whitespace
+const FORBIDDEN_IN_RESOURCE = /[\s\\/*?"<>|,+#:.&%]/;
 
 /** A printable, bounded rendering of a user-supplied value for error messages. */
 function show(value: unknown): string {
@@ -106,11 +107,17 @@ function checkResourceName(raw: string, what: 'index' | 'collection', name: stri
   if (name === '') {
     throw invalid(raw, `the ${what} is empty`);
   }
-  if (name !== WILDCARD && FORBIDDEN_IN_RESOURCE.test(name)) {
-    throw invalid(
-      raw,
-      `the ${what} "${name}" is not valid (no whitespace nor any of / \\ * ? " < > | , # : % @, unless it is exactly \`*\`)`,
-    );
+  if (name === WILDCARD) {
+    return;
+  }
+  const reason = name !== name.toLowerCase() ? 'it must be lowercase'
+    : Buffer.byteLength(name, 'utf8') > MAX_RESOURCE_NAME_BYTES ? `it is longer than ${MAX_RESOURCE_NAME_BYTES} bytes`
+      : name === '_all' ? '"_all" is reserved'
+        : FORBIDDEN_IN_RESOURCE.test(name) ? 'it contains whitespace or one of \\ / * ? " < > | , + # : . & %'
+          : null;
+  if (reason) {
+    const shown = name.length > 40 ? `${name.slice(0, 40)}…` : name;
+    throw invalid(raw, `the ${what} "${shown}" is not a valid Kuzzle ${what} name: ${reason}`);
   }
 }
 
@@ -153,6 +160,9 @@ export function parseScope(raw: unknown): Scope {
   const slash = tail.indexOf('/');
   const index = slash === -1 ? tail : tail.slice(0, slash);
   checkResourceName(raw, 'index', index);
+  if (!patternHasIndexBoundAction(controller, action)) {
+    throw invalid(raw, `${controller}:${action} never touches an index, so "@${tail}" could never match`);
+  }
   scope.index = index;
   if (slash !== -1) {
     const collection = tail.slice(slash + 1);
@@ -216,14 +226,10 @@ export function normalizeScopes(raw: unknown): string[] | null {
   return [...seen];
 }
 
-export function isAlwaysAllowed(controller: string, action: string): boolean {
-  return ALWAYS_ALLOWED_SET.has(`${controller}:${action}`);
-}
-
 // Parsed scopes are cached: matching runs on every key-authenticated request.
 const parsedCache = new LruCache<string, Readonly<Scope> | null>(4096);
 
-/** Parses a stored scope; an invalid one yields null, i.e. it grants nothing (fail closed). */
+/** Parses a stored scope; one the current grammar rejects yields null, i.e. it grants nothing (fail closed). */
 function parseStored(raw: string): Readonly<Scope> | null {
   const cached = parsedCache.get(raw);
   if (cached !== undefined) {
@@ -254,6 +260,14 @@ function segmentMatches(pattern: string, value: string): boolean {
   return pattern === WILDCARD || pattern === value;
 }
 
+/** Whether a scope names controller:action, literally when the action is a persistent-privilege one. */
+function namesAction(scope: Readonly<Scope>, controller: string, action: string): boolean {
+  if (isPersistentPrivilege(controller, action)) {
+    return scope.controller === controller && scope.action === action;
+  }
+  return segmentMatches(scope.controller, controller) && segmentMatches(scope.action, action);
+}
+
 function covers(scope: Readonly<Scope>, resource: Resource): boolean {
   if (scope.index === undefined) {
     return true;
@@ -268,8 +282,41 @@ function covers(scope: Readonly<Scope>, resource: Resource): boolean {
 }
 
 /**
- * Whether a key with these scopes may call controller:action on these resources.
- * @param resources every index/collection the request touches; `null` = could not be determined; `[]` = none
+ * The first half of a scope check, before the request's resources are known (reading them can cost a lookup):
+ * - `allow` / `deny`: decided on controller:action alone;
+ * - otherwise the index-narrowed scopes that name the action, and the kind of resources to read for it.
+ */
+export type ScopeVerdict = 'allow' | 'deny' | { narrowed: Readonly<Scope>[]; kind: ResourceKind };
+
+export function evaluateScopes(scopes: string[] | null, controller: string, action: string): ScopeVerdict {
+  if (scopes === null || isAlwaysAllowed(controller, action)) {
+    return 'allow';
+  }
+  const matching = parseAll(scopes).filter((s) => namesAction(s, controller, action));
+  if (matching.length === 0) {
+    return 'deny';
+  }
+  if (matching.some((s) => s.index === undefined)) {
+    return 'allow';
+  }
+  const kind = resourceKindOf(controller, action);
+  return kind === 'none' ? 'deny' : { narrowed: matching, kind };
+}
+
+/**
+ * The second half: whether index-narrowed scopes cover every resource the request touches.
+ * @param resources `null` = could not be determined; `[]` = none (an unknown room, an unbound scroll): denied.
+ */
+export function scopesCover(narrowed: Readonly<Scope>[], resources: Resource[] | null): boolean {
+  if (resources === null || resources.length === 0) {
+    return false;
+  }
+  return resources.every((r) => narrowed.some((s) => covers(s, r)));
+}
+
+/**
+ * Whether a key with these scopes may call controller:action on these resources (both halves at once, for callers
+ * that already hold the resources).
  */
 export function scopesAllow(
   scopes: string[] | null,
@@ -277,25 +324,11 @@ export function scopesAllow(
   action: string,
   resources: Resource[] | null,
 ): boolean {
-  if (scopes === null) {
-    return true;
+  const verdict = evaluateScopes(scopes, controller, action);
+  if (verdict === 'allow' || verdict === 'deny') {
+    return verdict === 'allow';
   }
-  if (isAlwaysAllowed(controller, action)) {
-    return true;
-  }
-  const matching = parseAll(scopes).filter(
-    (s) => segmentMatches(s.controller, controller) && segmentMatches(s.action, action),
-  );
-  if (matching.length === 0) {
-    return false;
-  }
-  if (matching.some((s) => s.index === undefined)) {
-    return true;
-  }
-  if (resources === null || resources.length === 0) {
-    return false;
-  }
-  return resources.every((r) => matching.some((s) => covers(s, r)));
+  return scopesCover(verdict.narrowed, resources);
 }
 
 /** Whether a parent pattern covers a child pattern: `*` covers anything, a name covers only itself. */
@@ -305,6 +338,11 @@ function patternCovers(parent: string, child: string): boolean {
 
 function scopeCovers(parent: Readonly<Scope>, child: Readonly<Scope>): boolean {
   if (!patternCovers(parent.controller, child.controller) || !patternCovers(parent.action, child.action)) {
+    return false;
+  }
+  // a literal persistent-privilege scope is only covered by the same literal scope
+  if (isPersistentPrivilege(child.controller, child.action)
+    && (parent.controller !== child.controller || parent.action !== child.action)) {
     return false;
   }
   if (parent.index === undefined) {
@@ -322,7 +360,8 @@ function scopeCovers(parent: Readonly<Scope>, child: Readonly<Scope>): boolean {
 /**
  * Whether every scope of `child` is within `parent` (a key creating a key may not widen its own scopes).
  * Always-allowed actions named in the child are accepted whatever the parent. An invalid child scope is never
- * covered; an invalid parent scope covers nothing.
+ * covered; an invalid parent scope covers nothing. A literal persistent-privilege scope needs the same literal scope
+ * in the parent (or an unrestricted parent).
  */
 export function isScopeSubset(child: string[] | null, parent: string[] | null): boolean {
   if (parent === null) {
@@ -358,41 +397,73 @@ function meet(a: string, b: string): string | null {
   return null;
 }
 
+function splitName(name: string): [string, string] {
+  const colon = name.lastIndexOf(':');
+  return [name.slice(0, colon), name.slice(colon + 1)];
+}
+
 /**
- * The user's rights (Kuzzle's getMyRights format) as seen through a key's scopes: each right is met with each scope,
- * and with each always-allowed action (which any key may call if its user may).
- * A scope without index acts as `@*\/*`; a scope with an index and no collection acts as `@index/*`.
+ * The user's rights (Kuzzle's getMyRights format) as seen through a key's scopes, by the rules of enforcement:
+ * - a scope without index is met with each right (controller, action, index, collection);
+ * - an index-narrowed scope yields entries only for the index-bound actions it names (resourceTable), each met with
+ *   the right; a collection-narrowed scope never yields an index-only action (index:create, collection:list...);
+ * - always-allowed actions are kept where the user has them;
+ * - persistent-privilege actions a wildcard would cover, and credential actions, are reported `denied`.
  * Identical entries are removed; the order follows the rights, then the scopes (always-allowed actions last).
  */
 export function intersectRights(rights: Right[], scopes: string[] | null): Right[] {
-  if (scopes === null) {
-    return rights.slice();
-  }
-  const patterns = parseAll(scopes);
-  for (const always of ALWAYS_ALLOWED) {
-    const [controller, action] = always.split(':') as [string, string];
-    patterns.push({ controller, action });
-  }
-
   const out: Right[] = [];
   const seen = new Set<string>();
+  const push = (entry: Right) => {
+    const id = JSON.stringify([entry.controller, entry.action, entry.index, entry.collection, entry.value]);
+    if (!seen.has(id)) {
+      seen.add(id);
+      out.push(entry);
+    }
+  };
+  const patterns: Readonly<Scope>[] = scopes === null ? [{ controller: WILDCARD, action: WILDCARD }] : parseAll(scopes);
+  if (scopes !== null) {
+    for (const always of ALWAYS_ALLOWED) {
+      const [controller, action] = splitName(always);
+      patterns.push({ controller, action });
+    }
+  }
+
   for (const right of rights) {
     for (const s of patterns) {
-      const controller = meet(right.controller, s.controller);
-      if (controller === null) continue;
-      const action = meet(right.action, s.action);
-      if (action === null) continue;
-      const index = meet(right.index, s.index ?? WILDCARD);
-      if (index === null) continue;
-      const collection = meet(right.collection, s.collection ?? WILDCARD);
-      if (collection === null) continue;
-      const entry: Right = { controller, action, index, collection, value: right.value };
-      const id = JSON.stringify([controller, action, index, collection, right.value]);
-      if (!seen.has(id)) {
-        seen.add(id);
-        out.push(entry);
+      if (s.index === undefined) {
+        const controller = meet(right.controller, s.controller);
+        const action = controller === null ? null : meet(right.action, s.action);
+        if (controller !== null && action !== null) {
+          push({ controller, action, index: right.index, collection: right.collection, value: right.value });
+        }
+        continue;
+      }
+      for (const [c, a, kind] of indexBoundActions()) {
+        if (!segmentMatches(s.controller, c) || !segmentMatches(s.action, a)) continue;
+        if (!segmentMatches(right.controller, c) || !segmentMatches(right.action, a)) continue;
+        const indexOnly = kind === 'index' || kind === 'body-indexes';
+        if (indexOnly && s.collection !== undefined && s.collection !== WILDCARD) continue;
+        const index = meet(right.index, s.index);
+        const collection = meet(right.collection, s.collection ?? WILDCARD);
+        if (index === null || collection === null) continue;
+        push({ controller: c, action: a, index, collection, value: right.value });
       }
     }
   }
-  return out;
+
+  const literal = scopes === null ? null : new Set(scopes);
+  const refused = [
+    ...CREDENTIAL_ACTIONS,
+    ...PERSISTENT_PRIVILEGE_ACTIONS.filter((name) => literal !== null && !literal.has(name)),
+  ];
+  const denials: Right[] = [];
+  for (const name of refused) {
+    const [controller, action] = splitName(name);
+    const covered = out.some((e) => e.value !== 'denied' && segmentMatches(e.controller, controller) && segmentMatches(e.action, action));
+    if (covered) denials.push({ controller, action, index: WILDCARD, collection: WILDCARD, value: 'denied' });
+  }
+  // an entry naming a refused action literally would contradict its denial: it goes
+  const isRefused = (e: Right) => e.value !== 'denied' && denials.some((d) => d.controller === e.controller && d.action === e.action);
+  return [...out.filter((e) => !isRefused(e)), ...denials];
 }

@@ -26,8 +26,11 @@ describe('parseScope', () => {
     ['document:get@shop/orders', { controller: 'document', action: 'get', index: 'shop', collection: 'orders' }],
     ['api-keys/auth:getApiKey', { controller: 'api-keys/auth', action: 'getApiKey' }],
     ['my_plugin/sub-ctrl/deep:do_it', { controller: 'my_plugin/sub-ctrl/deep', action: 'do_it' }],
-    ['Doc:Search@Shop.v2/Orders-2024', { controller: 'Doc', action: 'Search', index: 'Shop.v2', collection: 'Orders-2024' }],
     ['document:search@my-index_1/é-col', { controller: 'document', action: 'search', index: 'my-index_1', collection: 'é-col' }],
+    // Kuzzle accepts a leading "_" and "@" in index and collection names
+    ['document:search@_private/a@b', { controller: 'document', action: 'search', index: '_private', collection: 'a@b' }],
+    ['realtime:subscribe@shop/orders', { controller: 'realtime', action: 'subscribe', index: 'shop', collection: 'orders' }],
+    ['*:*@shop', { controller: '*', action: '*', index: 'shop' }],
   ])('parses %s', (raw, expected) => {
     expect(parseScope(raw)).toEqual(expected);
   });
@@ -52,9 +55,28 @@ describe('parseScope', () => {
     ['document:search@sh*p', 'index "sh*p"'],
     ['document:search@shop/ord*', 'collection "ord*"'],
     ['document:search@**', 'index "**"'],
-    ['a:b@c/d/e', 'only one "/"'],
+    ['document:search@c/d/e', 'only one "/"'],
     ['a:b:c', 'more than one ":"'],
-    ['a:b@c@d', 'index "c@d"'],
+    // Kuzzle 2.56's index/collection name rules (_isObjectNameValid)
+    ['document:search@Shop', 'lowercase'],
+    ['document:search@shop/Orders', 'lowercase'],
+    ['document:search@shop.v2', 'index "shop.v2"'],
+    ['document:search@sh&op', 'index "sh&op"'],
+    ['document:search@sh+op', 'index "sh+op"'],
+    ['document:search@_all', '"_all" is reserved'],
+    ['document:search@shop/_all', '"_all" is reserved'],
+    ['document:search@' + 'é'.repeat(64), 'longer than 126 bytes'],
+    // an index on an action or controller that never touches one could never match
+    ['server:*@shop', 'never touches an index'],
+    ['security:createUser@shop', 'never touches an index'],
+    ['auth:*@shop/orders', 'never touches an index'],
+    ['ms:get@shop', 'never touches an index'],
+    ['admin:*@shop', 'never touches an index'],
+    ['api-keys/auth:getApiKey@i/c', 'never touches an index'],
+    ['my-plugin/ctrl:*@shop', 'never touches an index'],
+    ['index:list@shop', 'never touches an index'],
+    ['document:scrollX@shop', 'never touches an index'],
+    ['realtime:unsubscribe@shop', 'never touches an index'],
     ['api-keys/*:get', 'controller "api-keys/*"'],
     ['/auth:get', 'controller "/auth"'],
     ['api-keys/:get', 'controller "api-keys/"'],
@@ -90,11 +112,11 @@ describe('parseScope', () => {
   });
 
   it('enforces the maximum length', () => {
-    const base = 'document:search@';
-    const ok = base + 'i'.repeat(MAX_SCOPE_LENGTH - base.length);
-    expect(ok.length).toBe(512);
-    expect(parseScope(ok).index).toHaveLength(MAX_SCOPE_LENGTH - base.length);
-    const err = expectApiKeyError(() => parseScope(ok + 'i'), 'invalid_scope');
+    const base = 'document:search@' + 'i'.repeat(126) + '/';
+    const ok = base + 'c'.repeat(126);
+    expect(parseScope(ok).collection).toHaveLength(126);
+    const long = 'my-plugin/' + 'c'.repeat(MAX_SCOPE_LENGTH) + ':get';
+    const err = expectApiKeyError(() => parseScope(long), 'invalid_scope');
     expect(err.message).toContain('512');
     // a long scope is shortened in the message
     expect(err.message.length).toBeLessThan(400);
@@ -107,7 +129,8 @@ describe('formatScope', () => {
     '*:*',
     'document:*@shop',
     'document:search@shop/*',
-    'api-keys/auth:getApiKey@i/c',
+    'api-keys/auth:getApiKey',
+    'collection:list@shop',
   ])('round-trips %s', (raw) => {
     expect(formatScope(parseScope(raw))).toBe(raw);
   });
@@ -176,7 +199,7 @@ describe('normalizeScopes', () => {
 describe('isAlwaysAllowed / ALWAYS_ALLOWED', () => {
   it('lists the always-allowed actions', () => {
     expect([...ALWAYS_ALLOWED].sort()).toEqual(
-      ['server:publicApi', 'auth:checkToken', 'auth:getCurrentUser', 'auth:logout'].sort(),
+      ['server:publicApi', 'auth:checkToken', 'auth:getCurrentUser', 'auth:logout', 'realtime:unsubscribe'].sort(),
     );
     expect(Object.isFrozen(ALWAYS_ALLOWED)).toBe(true);
   });
@@ -226,7 +249,7 @@ describe('scopesAllow', () => {
     expect(scopesAllow(['document:*'], 'document', 'mCreate', shop)).toBe(true);
     expect(scopesAllow(['document:*'], 'collection', 'create', shop)).toBe(false);
     expect(scopesAllow(['*:search'], 'collection', 'search', shop)).toBe(true);
-    expect(scopesAllow(['*:*'], 'security', 'createUser', null)).toBe(true);
+    expect(scopesAllow(['*:*'], 'security', 'getUser', [])).toBe(true);
   });
 
   it('is case-sensitive', () => {
@@ -335,7 +358,7 @@ describe('isScopeSubset', () => {
 
   it('always-allowed actions are fine either way', () => {
     expect(isScopeSubset(['auth:checkToken', 'server:publicApi', 'auth:logout', 'auth:getCurrentUser'], [])).toBe(true);
-    expect(isScopeSubset(['auth:checkToken@x/y'], ['document:get'])).toBe(true);
+    expect(isScopeSubset(['auth:checkToken', 'realtime:unsubscribe'], ['document:get'])).toBe(true);
     expect(isScopeSubset(['auth:*'], [])).toBe(false);
     expect(isScopeSubset(['auth:getMyRights'], [])).toBe(false);
   });
@@ -401,11 +424,18 @@ describe('intersectRights', () => {
     value,
   });
 
-  it('returns the rights unchanged (as a copy) for unrestricted keys', () => {
-    const rights = [r('*', '*'), r('document', 'get', 'shop', 'orders', 'conditional')];
+  it('returns the rights unchanged (as a copy) for unrestricted keys, credential actions denied', () => {
+    const rights = [r('document', '*'), r('document', 'get', 'shop', 'orders', 'conditional')];
     const out = intersectRights(rights, null);
     expect(out).toEqual(rights);
     expect(out).not.toBe(rights);
+    expect(intersectRights([r('*', '*')], null)).toEqual([
+      r('*', '*'),
+      r('auth', 'createMyCredentials', '*', '*', 'denied'),
+      r('auth', 'updateMyCredentials', '*', '*', 'denied'),
+      r('auth', 'createToken', '*', '*', 'denied'),
+      r('auth', 'refreshToken', '*', '*', 'denied'),
+    ]);
   });
 
   it('narrows wildcard rights to the scopes', () => {
@@ -457,6 +487,7 @@ describe('intersectRights', () => {
       r('auth', 'checkToken'),
       r('auth', 'getCurrentUser'),
       r('auth', 'logout'),
+      r('realtime', 'unsubscribe'),
     ]);
     expect(intersectRights([r('auth', '*')], [])).toEqual([
       r('auth', 'checkToken'),
