@@ -13,6 +13,9 @@ export interface KeyRecord {
   source: Record<string, any>;
 }
 
+/** the kuid of the administrator the features log in as */
+export const ADMIN_KUID = process.env.KUZZLE_ADMIN_KUID || 'admin';
+
 let counter = 0;
 const runId = Date.now().toString(36);
 
@@ -81,6 +84,7 @@ export class ApiKeysWorld extends World {
   }
 
   kuid(alias: string): string {
+    if (alias === 'admin') return ADMIN_KUID;
     const kuid = this.userIds.get(alias);
     if (!kuid) throw new Error(`unknown user "${alias}"`);
     return kuid;
