@@ -1,6 +1,10 @@
 /**
  * One stack per cucumber run (real Kuzzle + Redis + the ES emulator), or an external Kuzzle when
  * KUZZLE_HOST is set (then @stack-only scenarios are excluded by cucumber.js).
+ *
+ * Kuzzle runs as one cluster-mode node (production mode). STACK_CLUSTER=0 turns its cluster off, to
+ * tell whether a failure comes from cluster mode (a diagnosis aid: realtime then fails, see
+ * features/no-cluster.feature).
  */
 import { startStack, Stack, ADMIN } from '../../test/stack';
 
@@ -15,9 +19,11 @@ export async function bootStack(): Promise<void> {
     esMajor: (process.env.ES_MAJOR as '7' | '8') || '7',
     verbose: process.env.STACK_VERBOSE === '1',
     pluginConfig: { lastUsedFlushInterval: 1000 },
+    kuzzleConfig: process.env.STACK_CLUSTER === '0' ? { 'cluster.enabled': false } : undefined,
   });
+  const mode = process.env.STACK_CLUSTER === '0' ? 'cluster DISABLED' : `one cluster node on ${stack.clusterAddress}`;
   // eslint-disable-next-line no-console
-  console.log(`\n[stack] Kuzzle (ES ${stack.esMajor} emulator) ready on port ${stack.port} in ${Date.now() - started} ms`);
+  console.log(`\n[stack] Kuzzle (ES ${stack.esMajor} emulator, ${mode}) ready on ${stack.host}:${stack.port} in ${Date.now() - started} ms`);
 }
 
 export async function shutdownStack(): Promise<void> {

@@ -2,13 +2,23 @@
  * The real-Kuzzle test stack: an in-memory Elasticsearch emulator (in this process, so its counters
  * are easy to read), a real redis-server child and the real Kuzzle 2.56 from npm in a child process,
  * with the api-keys plugin loaded. Used by the cucumber features, `npm run dev` and `npm run bench`.
+ *
+ * Kuzzle runs in production mode: `cluster.enabled: true` (a one-node cluster, `minimumNodes: 1`) on
+ * free cluster ports, pinned to an address of this host that Kuzzle accepts, or, when the host has
+ * none, in a network namespace of its own. `startCluster` (./cluster) runs several nodes.
  */
-import { Kuzzle, Http } from 'kuzzle-sdk';
+import type { Kuzzle } from 'kuzzle-sdk';
 import { EsEmulator, Counters, Fault } from './es-emulator';
-import { startRedis, RedisServer } from './redis';
-import { startKuzzle, KuzzleProcess } from './kuzzle-process';
-import { redisCommand, redisDump } from './resp';
-import type { KuzzleChildConfig } from './kuzzle-app';
+import { startRedis, RedisServer, flushExceptCluster, redisDump } from './redis';
+import { freePort } from './ports';
+import { KuzzleNode, NodePlacement, RestartOptions, ADMIN, lockDown, hostClusterAddress } from './node';
+import { Network, createNetwork, destroyNetwork, namespaceSupport, removeLeftovers } from './netns';
+
+export { ADMIN } from './node';
+export type { RestartOptions } from './node';
+export { startCluster } from './cluster';
+export type { Cluster, ClusterOptions, ClusterNodeHandle } from './cluster';
+export { namespaceSupport } from './netns';
 
 export interface StackOptions {
   esMajor?: '7' | '8';
@@ -22,17 +32,13 @@ export interface StackOptions {
   kuzzlePort?: number;
   /** test-support plugins (test/stack/plugins/<name>.ts) loaded beside api-keys */
   testPlugins?: string[];
+  /**
+   * 'host' (default when this host has an IPv4 address Kuzzle's cluster accepts): Kuzzle runs on the
+   * host's network, reachable on 127.0.0.1. 'namespace' (default otherwise; or STACK_NETWORK=namespace):
+   * in a network namespace of its own, reachable on its 198.18.x address (needs root).
+   */
+  network?: 'host' | 'namespace';
 }
-
-export interface RestartOptions {
-  pluginConfig?: Record<string, unknown>;
-  kuzzleConfig?: Record<string, unknown>;
-  pluginMode?: KuzzleChildConfig['pluginMode'];
-  pluginDirectory?: string;
-  testPlugins?: string[];
-}
-
-export const ADMIN = { kuid: 'admin', username: 'admin', password: 'admin-password-for-tests' };
 
 export interface Stack {
   host: string;
@@ -42,9 +48,14 @@ export interface Stack {
   redisPort: number;
   admin: typeof ADMIN;
   emulator: EsEmulator;
+  /** the address the node announces to the cluster, and how it was chosen */
+  clusterAddress: string;
+  network: 'host' | 'namespace';
   /** the current plugin configuration (as last passed to startStack / restartKuzzle) */
   pluginConfig: Record<string, unknown> | undefined;
+  /** stops Kuzzle only (SIGTERM), deletes its stale cluster ID card, boots it again */
   restartKuzzle(opts?: RestartOptions): Promise<void>;
+  /** deletes every Redis key except the cluster's (`{cluster/...}`): a FLUSHALL would evict the node */
   flushRedis(): Promise<void>;
   redisDump(): Promise<Array<{ key: string; value: string }>>;
   counters(filter?: { indexContains?: string }): Counters;
@@ -58,121 +69,107 @@ export interface Stack {
   stopStack(): Promise<void>;
 }
 
+function chooseNetwork(requested: StackOptions['network']): 'host' | 'namespace' {
+  const wanted = requested ?? (process.env.STACK_NETWORK as StackOptions['network'] | undefined);
+  if (wanted === 'namespace' || wanted === 'host') return wanted;
+  if (hostClusterAddress()) return 'host';
+  const missing = namespaceSupport();
+  if (missing === null) return 'namespace';
+  throw new Error(
+    `[stack] Kuzzle's cluster needs a non-loopback IPv4 address and this host has none; a network namespace would do, but ${missing}`,
+  );
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const esMajor = options.esMajor ?? ((process.env.ES_MAJOR as '7' | '8') || '7');
+  const network = chooseNetwork(options.network);
+  let net: Network | null = null;
+  let placement: NodePlacement;
+  if (network === 'namespace') {
+    const missing = namespaceSupport();
+    if (missing) throw new Error(`[stack] STACK_NETWORK=namespace: ${missing}`);
+    removeLeftovers();
+    net = createNetwork(1);
+    const n = net.nodes[0];
+    placement = {
+      name: 'kuzzle',
+      host: n.address,
+      port: options.kuzzlePort ?? 7512,
+      namespace: n.namespace,
+      address: n.address,
+      cluster: { enabled: true, ip: 'public', interface: n.address, minimumNodes: 1 },
+    };
+  } else {
+    const found = hostClusterAddress();
+    if (!found) throw new Error("[stack] STACK_NETWORK=host: this host has no IPv4 address that Kuzzle's cluster accepts");
+    // Free cluster ports: Kuzzle binds tcp://*:<port>, and two stacks on one host must never collide.
+    const command = await freePort();
+    let sync = await freePort();
+    while (sync === command) sync = await freePort();
+    placement = {
+      name: 'kuzzle',
+      host: '127.0.0.1',
+      port: options.kuzzlePort,
+      address: found.address,
+      cluster: { enabled: true, ip: found.ip, interface: found.address, ports: { command, sync }, minimumNodes: 1 },
+    };
+  }
+
   const emulator = new EsEmulator({ refreshIntervalMs: options.refreshIntervalMs ?? 1000 });
-  await emulator.start(0);
   let redis: RedisServer | null = null;
-  let kuzzle: KuzzleProcess | null = null;
-  let lastPort: number | null = options.kuzzlePort ?? null;
-  const output: string[] = [];
-  let current: RestartOptions = {
-    pluginConfig: options.pluginConfig,
-    kuzzleConfig: options.kuzzleConfig,
-    pluginMode: 'app',
-    testPlugins: options.testPlugins,
-  };
-
-  /**
-   * A Kuzzle that died during boot (e.g. an invalid plugin configuration) may leave Kuzzle mutexes
-   * locked in Redis (`auth:strategies:add` lives 30 s), which would stall the next boot. No Kuzzle runs
-   * at this point, so any lock left is stale.
-   */
-  const clearStaleLocks = async () => {
-    const port = (redis as RedisServer).port;
-    const patterns = ['auth:strategies:*', 'loadMappings', 'InternalIndexBootstrap', 'backend:*', 'Store.init(*', 'hiddenCollection/*', 'clusterHandshake'];
-    for (const pattern of patterns) {
-      const keys = (await redisCommand(port, ['KEYS', pattern])) as string[];
-      if (keys.length > 0) await redisCommand(port, ['DEL', ...keys]);
-    }
-  };
-
-  const boot = async (opts: RestartOptions) => {
-    await clearStaleLocks();
-    kuzzle = await startKuzzle(
-      {
-        esUrl: emulator.url,
-        esMajor,
-        redisPort: (redis as RedisServer).port,
-        pluginMode: opts.pluginMode ?? 'app',
-        pluginDirectory: opts.pluginDirectory,
-        pluginConfig: opts.pluginConfig,
-        kuzzleConfig: opts.kuzzleConfig,
-        testPlugins: opts.testPlugins,
-      },
-      // a restarted Kuzzle keeps its port, so that clients (and their reconnection) keep working
-      { verbose: options.verbose, output, port: lastPort ?? undefined },
-    );
-    lastPort = (kuzzle as KuzzleProcess).port;
-  };
-
+  let node: KuzzleNode | null = null;
   const stopStack = async () => {
-    const k = kuzzle as KuzzleProcess | null;
-    kuzzle = null;
-    if (k) await k.stop();
+    if (node) await node.stop();
+    node = null;
     if (redis) await redis.stop();
     redis = null;
     await emulator.stop();
+    if (net) destroyNetwork(net);
+    net = null;
   };
 
   try {
-    redis = await startRedis();
-    await boot(current);
+    await emulator.start(0, net ? net.bridgeAddress : '127.0.0.1');
+    redis = await startRedis({ extraBind: net ? [net.bridgeAddress] : [] });
+    node = new KuzzleNode(
+      placement,
+      { esUrl: emulator.url, esMajor, redis, redisHost: net ? net.bridgeAddress : '127.0.0.1' },
+      { pluginConfig: options.pluginConfig, kuzzleConfig: options.kuzzleConfig, pluginMode: 'app', testPlugins: options.testPlugins },
+      options.verbose,
+    );
+    await node.start(null, true);
+    await lockDown(node.host, node.port);
   } catch (error) {
     await stopStack();
     throw error;
   }
+  const theNode = node as KuzzleNode;
+  const theRedis = redis as RedisServer;
 
   const stack: Stack = {
-    host: '127.0.0.1',
-    get port() { return (kuzzle as KuzzleProcess).port; },
+    host: theNode.host,
+    get port() { return theNode.port; },
     esMajor,
     esUrl: emulator.url,
-    redisPort: (redis as RedisServer).port,
+    redisPort: theRedis.port,
     admin: ADMIN,
     emulator,
-    get pluginConfig() { return current.pluginConfig; },
+    clusterAddress: theNode.address,
+    network,
+    get pluginConfig() { return theNode.current.pluginConfig; },
     async restartKuzzle(opts: RestartOptions = {}) {
-      if (kuzzle) await (kuzzle as KuzzleProcess).stop();
-      kuzzle = null;
-      current = {
-        pluginConfig: 'pluginConfig' in opts ? opts.pluginConfig : current.pluginConfig,
-        kuzzleConfig: 'kuzzleConfig' in opts ? opts.kuzzleConfig : current.kuzzleConfig,
-        pluginMode: opts.pluginMode ?? 'app',
-        pluginDirectory: opts.pluginDirectory,
-        testPlugins: 'testPlugins' in opts ? opts.testPlugins : current.testPlugins,
-      };
-      await boot(current);
+      await theNode.stop();
+      await theNode.start(opts, true);
     },
-    async flushRedis() { await redisCommand((redis as RedisServer).port, ['FLUSHALL']); },
-    redisDump: () => redisDump((redis as RedisServer).port),
+    async flushRedis() { await flushExceptCluster(theRedis); },
+    redisDump: () => redisDump(theRedis.port),
     counters: (filter) => emulator.counters(filter),
     resetCounters: () => emulator.resetCounters(),
     injectFault: (fault) => emulator.injectFault(fault),
     clearFaults: () => emulator.clearFaults(),
-    logs: () => output.join(''),
-    async adminSdk() {
-      const sdk = new Kuzzle(new Http('127.0.0.1', { port: stack.port }));
-      await sdk.connect();
-      await sdk.auth.login('local', { username: ADMIN.username, password: ADMIN.password });
-      return sdk;
-    },
+    logs: () => theNode.logs(),
+    adminSdk: () => theNode.adminSdk('http'),
     stopStack,
   };
-
-  // Lock the stack down: until createFirstAdmin runs with reset, anonymous has every right.
-  const sdk = new Kuzzle(new Http('127.0.0.1', { port: stack.port }));
-  await sdk.connect();
-  try {
-    if (!(await sdk.server.adminExists({}))) {
-      await sdk.security.createFirstAdmin(
-        ADMIN.kuid,
-        { content: {}, credentials: { local: { username: ADMIN.username, password: ADMIN.password } } },
-        { reset: true },
-      );
-    }
-  } finally {
-    sdk.disconnect();
-  }
   return stack;
 }

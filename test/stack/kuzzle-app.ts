@@ -8,13 +8,27 @@
 import fs from 'fs';
 import path from 'path';
 import { Backend } from 'kuzzle';
-import { SingleNodeClusterPlugin } from './single-node-plugin';
+
+/** Kuzzle's `cluster` section, as the stack sets it (kuzzleConfig may still override any key). */
+export interface ClusterSettings {
+  enabled: boolean;
+  /** 'private' | 'public': which addresses Kuzzle accepts */
+  ip?: 'private' | 'public';
+  /** interface name or address to pin */
+  interface?: string;
+  ports?: { command: number; sync: number };
+  minimumNodes?: number;
+  heartbeat?: number;
+}
 
 export interface KuzzleChildConfig {
   esUrl: string;
   esMajor: '7' | '8';
+  /** Redis (internal cache and memory storage); host defaults to 127.0.0.1 */
+  redisHost?: string;
   redisPort: number;
   port: number;
+  cluster: ClusterSettings;
   /** 'app': app.plugin.use(new ApiKeysPlugin()); 'directory': plugins/enabled/api-keys -> pluginDirectory; 'none': no api-keys plugin */
   pluginMode: 'app' | 'directory' | 'none';
   pluginDirectory?: string;
@@ -45,14 +59,17 @@ async function main(): Promise<void> {
   const set = (key: string, value: unknown) => app.config.set(key, value);
   set('services.storageEngine.client.node', cfg.esUrl);
   set('services.storageEngine.majorVersion', cfg.esMajor);
-  set('services.internalCache.node', { host: '127.0.0.1', port: cfg.redisPort });
-  set('services.memoryStorage.node', { host: '127.0.0.1', port: cfg.redisPort });
+  const redisHost = cfg.redisHost ?? '127.0.0.1';
+  set('services.internalCache.node', { host: redisHost, port: cfg.redisPort });
+  set('services.memoryStorage.node', { host: redisHost, port: cfg.redisPort });
   set('server.port', cfg.port);
-  set('cluster.enabled', false);
+  // Production mode: the cluster is on (Kuzzle's default), with the address and ports the stack chose.
+  for (const [key, value] of Object.entries(cfg.cluster ?? { enabled: true })) {
+    if (value !== undefined) set(`cluster.${key}`, value);
+  }
   for (const [key, value] of Object.entries(cfg.kuzzleConfig ?? {})) set(key, value);
   if (cfg.pluginConfig !== undefined) set('plugins.api-keys', cfg.pluginConfig);
 
-  app.plugin.use(new SingleNodeClusterPlugin(), { name: 'stack-single-node' });
   if (cfg.pluginMode === 'app') {
     // The compiled plugin, exactly what the npm package ships.
     // eslint-disable-next-line @typescript-eslint/no-var-requires

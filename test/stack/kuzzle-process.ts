@@ -1,7 +1,7 @@
-import { fork, ChildProcess } from 'child_process';
+import { fork, spawn, ChildProcess } from 'child_process';
 import path from 'path';
 import { freePort, waitForPort } from './ports';
-import { stopChild, track } from './processes';
+import { killGroupNow, stopProcessOnly, track } from './processes';
 import type { KuzzleChildConfig } from './kuzzle-app';
 
 export interface KuzzleProcess {
@@ -9,30 +9,46 @@ export interface KuzzleProcess {
   child: ChildProcess;
   /** Everything the Kuzzle process wrote to stdout and stderr since it started. */
   output: string[];
+  /** SIGTERM to the Kuzzle process only (Kuzzle's graceful shutdown), SIGKILL after a grace period */
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group (Kuzzle and its ID-card worker): a crash */
+  kill(): Promise<void>;
 }
 
 const BOOT_TIMEOUT_MS = Number(process.env.STACK_BOOT_TIMEOUT_MS || 60000);
 
+export interface StartKuzzleOptions {
+  verbose?: boolean;
+  output?: string[];
+  port?: number;
+  /** run Kuzzle inside this network namespace (`ip netns exec`) */
+  namespace?: string;
+  /** where the test process reaches Kuzzle's HTTP port (default 127.0.0.1) */
+  host?: string;
+  /** prefix of each streamed line when verbose (e.g. "[node2] ") */
+  label?: string;
+}
+
 /** Boots Kuzzle in a child process (see kuzzle-app.ts) and resolves when it accepts requests. */
-export async function startKuzzle(
-  config: Omit<KuzzleChildConfig, 'port'>,
-  opts: { verbose?: boolean; output?: string[]; port?: number } = {},
-): Promise<KuzzleProcess> {
+export async function startKuzzle(config: Omit<KuzzleChildConfig, 'port'>, opts: StartKuzzleOptions = {}): Promise<KuzzleProcess> {
   const port = opts.port ?? (await freePort());
   const full: KuzzleChildConfig = { ...config, port };
   const output = opts.output ?? [];
-  const child = fork(path.join(__dirname, 'kuzzle-app.ts'), [], {
-    detached: true,
-    env: { ...process.env, STACK_KUZZLE_CONFIG: JSON.stringify(full), NODE_ENV: process.env.NODE_ENV || 'development' },
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-  });
+  const env = { ...process.env, STACK_KUZZLE_CONFIG: JSON.stringify(full), NODE_ENV: process.env.NODE_ENV || 'development' };
+  const app = path.join(__dirname, 'kuzzle-app.ts');
+  const execArgv = ['-r', 'ts-node/register/transpile-only'];
+  const stdio: any = ['ignore', 'pipe', 'pipe', 'ipc'];
+  // `ip netns exec` execs node in place (same pid), so the IPC channel and the process group are kept.
+  const child = opts.namespace
+    ? spawn('ip', ['netns', 'exec', opts.namespace, process.execPath, ...execArgv, app], { detached: true, env, stdio })
+    : fork(app, [], { detached: true, env, execArgv, stdio });
   track(child);
   const capture = (stream: NodeJS.ReadableStream | null, sink: NodeJS.WriteStream) => {
     stream?.on('data', (chunk: Buffer) => {
       output.push(chunk.toString());
-      if (opts.verbose) sink.write(chunk);
+      if (opts.verbose) {
+        sink.write(opts.label ? chunk.toString().replace(/^(?=.)/gm, opts.label) : chunk);
+      }
     });
   };
   capture(child.stdout, process.stdout);
@@ -51,7 +67,10 @@ export async function startKuzzle(
       clearTimeout(timer);
       reject(new Error(`Kuzzle exited during boot (code ${code}, signal ${signal}). Its output:\n${output.join('').slice(-4000)}`));
     });
+  }).catch(async (error) => {
+    await killGroupNow(child);
+    throw error;
   });
-  await waitForPort(port, 5000);
-  return { port, child, output, stop: () => stopChild(child, 8000) };
+  await waitForPort(port, 5000, opts.host ?? '127.0.0.1');
+  return { port, child, output, stop: () => stopProcessOnly(child, 8000), kill: () => killGroupNow(child) };
 }

@@ -34,6 +34,48 @@ export function track(child: ChildProcess): void {
   }
 }
 
+/** Whether any process of the child's process group is still alive. */
+export function groupAlive(child: ChildProcess): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, 0);
+    return true;
+  } catch (error: any) {
+    return error?.code === 'EPERM';
+  }
+}
+
+/**
+ * Sends `signal` to the child process only (not its group), as a process manager would, so that it
+ * shuts down its own helpers (Kuzzle's ID-card worker). SIGKILLs the group after graceMs. Once the
+ * child is gone, waits up to leftoverMs for the rest of its group, then SIGKILLs what remains.
+ */
+export async function stopProcessOnly(child: ChildProcess, graceMs = 8000, leftoverMs = 1500, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    try { child.kill(signal); } catch { /* already gone */ }
+    const timer = setTimeout(() => { if (child.pid !== undefined) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } } }, graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+  const deadline = Date.now() + leftoverMs;
+  while (groupAlive(child) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (groupAlive(child) && child.pid !== undefined) {
+    try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+  }
+}
+
+/** SIGKILLs the child's whole process group (the machine dies) and waits for the child's exit. */
+export async function killGroupNow(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) {
+    if (groupAlive(child) && child.pid !== undefined) { try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ } }
+    return;
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  killGroup(child, 'SIGKILL');
+  await exited;
+}
+
 /** Sends `signal` to the child's process group and waits for it to exit (SIGKILL after graceMs). */
 export async function stopChild(child: ChildProcess, graceMs = 5000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;

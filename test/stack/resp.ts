@@ -1,6 +1,6 @@
 import net from 'net';
 
-type Reply = string | number | null | Reply[];
+export type Reply = string | number | null | Reply[];
 
 /** Encodes a command in RESP. */
 function encode(args: string[]): string {
@@ -42,9 +42,9 @@ function parse(buf: Buffer, offset: number): [Reply, number] | null {
 }
 
 /** Sends one command to a Redis server and resolves with its reply. Test-stack helper only. */
-export function redisCommand(port: number, args: string[]): Promise<Reply> {
+export function redisCommand(port: number, args: string[], host = '127.0.0.1'): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1');
+    const socket = net.connect(port, host);
     let buf = Buffer.alloc(0);
     socket.once('error', reject);
     socket.on('data', (chunk) => {
@@ -59,17 +59,18 @@ export function redisCommand(port: number, args: string[]): Promise<Reply> {
 }
 
 /** Every key of the Redis server with its value (strings only; other types are listed with their type). */
-export async function redisDump(port: number): Promise<Array<{ key: string; value: string }>> {
-  const keys = (await redisCommand(port, ['KEYS', '*'])) as string[];
+export async function redisDump(port: number, host = '127.0.0.1'): Promise<Array<{ key: string; value: string }>> {
+  const cmd = (args: string[]) => redisCommand(port, args, host);
+  const keys = (await cmd(['KEYS', '*'])) as string[];
   const out: Array<{ key: string; value: string }> = [];
   for (const key of keys) {
-    const type = (await redisCommand(port, ['TYPE', key])) as string;
+    const type = (await cmd(['TYPE', key])) as string;
     let value: Reply = `<${type}>`;
-    if (type === 'string') value = await redisCommand(port, ['GET', key]);
-    else if (type === 'hash') value = await redisCommand(port, ['HGETALL', key]);
-    else if (type === 'set') value = await redisCommand(port, ['SMEMBERS', key]);
-    else if (type === 'list') value = await redisCommand(port, ['LRANGE', key, '0', '-1']);
-    else if (type === 'zset') value = await redisCommand(port, ['ZRANGE', key, '0', '-1']);
+    if (type === 'string') value = await cmd(['GET', key]);
+    else if (type === 'hash') value = await cmd(['HGETALL', key]);
+    else if (type === 'set') value = await cmd(['SMEMBERS', key]);
+    else if (type === 'list') value = await cmd(['LRANGE', key, '0', '-1']);
+    else if (type === 'zset') value = await cmd(['ZRANGE', key, '0', '-1']);
     out.push({ key, value: JSON.stringify(value) });
   }
   return out;

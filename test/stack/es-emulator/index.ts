@@ -57,6 +57,7 @@ export class EsEmulator {
   private sockets = new Set<Socket>();
   private timer: NodeJS.Timeout | null = null;
   private port = 0;
+  private host = '127.0.0.1';
   /** unexpected exceptions thrown by the emulator itself (answered as 500), for debugging */
   readonly internalErrors: Error[] = [];
 
@@ -70,8 +71,10 @@ export class EsEmulator {
     this.cluster = new Cluster(this.opts.autoCreateIndex);
   }
 
-  async start(port = 0): Promise<number> {
+  /** Listens on host:port (default: a free port on 127.0.0.1). */
+  async start(port = 0, host = '127.0.0.1'): Promise<number> {
     if (this.server) throw new Error('EsEmulator already started');
+    this.host = host;
     const server = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => this.internalFailure(res, req.method ?? 'GET', e));
     });
@@ -82,7 +85,7 @@ export class EsEmulator {
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
+      server.listen(port, host, () => resolve());
     });
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
@@ -110,7 +113,7 @@ export class EsEmulator {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.host}:${this.port}`;
   }
 
   counters(filter?: { indexContains?: string }): Counters {
