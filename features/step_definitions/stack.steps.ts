@@ -151,3 +151,11 @@ Then('the saved reads {string} and {string} are equal and at least 1', function 
   assert.ok(this.vars.get(a) >= 1, `${a} = ${this.vars.get(a)}`);
   assert.strictEqual(this.vars.get(b), this.vars.get(a));
 });
+
+Given('Kuzzle runs with the test plugin {string}', { timeout: 120 * 1000 }, async function (this: ApiKeysWorld, name: string) {
+  await theStack().restartKuzzle({ testPlugins: [name] });
+  for (const alias of [...this.named.keys()]) this.named.delete(alias);
+  this.admin = await this.adminClient();
+  // the next scenarios run without it
+  this.cleanups.push(() => theStack().restartKuzzle({ testPlugins: [] }));
+});

@@ -17,14 +17,23 @@ export default class RequestReplacerPlugin extends Plugin {
   async init(config: JSONObject, context: PluginContext): Promise<void> {
     this.config = config;
     this.context = context;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // finish init after the api-keys plugin has finished its own, so that this pipe is registered after its pipes
+    const plugins = (global as any).kuzzle.pluginsManager._plugins as Map<string, { initCalled?: boolean }>;
+    for (let waited = 0; !plugins.get('api-keys')?.initCalled && waited < 8000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     this.pipes = {
       'request:beforeExecution': async (request: KuzzleRequest) => {
+        if (typeof request.input.jwt === 'string' && request.input.jwt.startsWith('kapikey-')) {
+          // a plugin key's secret would already have been swapped: this pipe is not running after api-keys' own
+          throw new Error('request-replacer: this pipe ran before the api-keys plugin pipe');
+        }
         const args = request.input.args as Record<string, unknown>;
-        const dropId = Boolean(args.replacerDropsRequestId);
+        const { requestId: _ignored, ...rest } = args;
+        const dropId = Boolean(rest.replacerDropsRequestId);
         const replacement = new KuzzleRequest(
           {
-            ...args,
+            ...rest,
             body: request.input.body,
             controller: request.input.controller,
             action: request.input.action,
