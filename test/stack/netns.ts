@@ -246,7 +246,6 @@ export function createNetwork(nodes: number, runId = newRunId()): Network {
       run('ip', ['-n', node.namespace, 'addr', 'add', `${node.address}/24`, 'dev', 'eth0']);
       run('ip', ['-n', node.namespace, 'link', 'set', 'eth0', 'up']);
       run('ip', ['-n', node.namespace, 'link', 'set', 'lo', 'up']);
-      run('ip', ['-n', node.namespace, 'route', 'add', 'default', 'via', net.bridgeAddress]);
     }
   } catch (error) {
     destroyNetwork(net);
