@@ -12,7 +12,7 @@ import type { Resource } from '../core/scopes';
 import type { Ask } from '../storage/KeyRepository';
 import type { ResourceLookups } from './resources';
 
-const SCROLL_BINDING = 'plugin-api-keys/scroll/';
+const SCROLL_BINDING = 'plugin-api-keys/document-scroll/';
 const FALLBACK_SCROLL_TTL_MS = 60_000;
 
 export interface ScrollSettings {

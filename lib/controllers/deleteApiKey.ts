@@ -35,10 +35,11 @@ async function deleteNativeKey(
   rt: Runtime, request: KuzzleRequest, native: string, userId: string, keyId: string, refresh: string,
 ): Promise<{ _id: string }> {
   const options = { refresh: refresh === 'wait_for' ? 'wait_for' : false };
-  if (native === 'security:deleteApiKey') {
-    await rt.sdk.security.deleteApiKey(userId, keyId, options);
-  } else {
-    await rt.sdk.as(request.context.user, { checkRights: false }).auth.deleteApiKey(keyId, options);
+  if (native === 'auth:deleteApiKey' && rt.keyRequests.of(request)) {
+    throw new ApiKeyError('escalation', 'An API key cannot delete a key it did not create.');
   }
+  // Rights were checked on the native name. The embedded SDK refuses auth:deleteApiKey (a 500), so the caller's own
+  // key goes through security:deleteApiKey, with the caller's kuid (userId is the caller for auth:deleteApiKey).
+  await rt.sdk.security.deleteApiKey(userId, keyId, options);
   return { _id: keyId };
 }

@@ -6,6 +6,7 @@
 import { createHash } from 'crypto';
 import { KuzzleRequest, QueryTranslator } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
+import { assertAllowedClause } from '../core/queryClauses';
 import { NEVER } from '../core/expiry';
 import { PublicKey, toPublicKey } from '../core/key';
 import { SORTABLE_FIELDS } from '../storage/mappings';
@@ -40,17 +41,18 @@ function clauseOf(request: KuzzleRequest): unknown | null {
   // The clause itself is expected (as Kuzzle's native searchApiKeys); `{ query: clause }` is accepted too.
   if (Object.keys(body).length === 1 && body.query && typeof body.query === 'object') body = body.query as Record<string, unknown>;
   const lang = request.input.args.lang ?? 'elasticsearch';
+  let clause: unknown = body;
   if (lang === 'koncorde') {
     try {
-      return new QueryTranslator().translate(body);
+      clause = new QueryTranslator().translate(body);
     } catch (error) {
       throw new ApiKeyError('invalid_argument', `Invalid Koncorde query: ${(error as Error).message}`);
     }
-  }
-  if (lang !== 'elasticsearch') {
+  } else if (lang !== 'elasticsearch') {
     throw new ApiKeyError('invalid_argument', `Invalid "lang" argument "${String(lang)}": expected "elasticsearch" or "koncorde".`);
   }
-  return body;
+  assertAllowedClause(clause);
+  return clause;
 }
 
 function sortOf(raw: unknown): unknown[] {
