@@ -35,6 +35,8 @@ export interface KuzzleChildConfig {
   pluginConfig?: Record<string, unknown>;
   /** extra Kuzzle configuration, path -> value (e.g. { 'security.apiKey.maxTTL': 3600000 }) */
   kuzzleConfig?: Record<string, unknown>;
+  /** this Kuzzle's own plugins/enabled directory (made and removed by kuzzle-process.ts) */
+  pluginsEnabledDir: string;
   /** test-support plugins to load beside api-keys, by file name in test/stack/plugins/ (e.g. 'request-replacer') */
   testPlugins?: string[];
 }
@@ -44,15 +46,20 @@ async function main(): Promise<void> {
   // Die with the parent: the IPC channel closes when the test runner goes away, whatever the reason.
   process.on('disconnect', () => process.exit(0));
 
-  let enabledLink: string | null = null;
+  // Kuzzle loads directory plugins from <kuzzle>/plugins/enabled (node_modules/kuzzle/dist/plugins/enabled):
+  // one directory for every stack that uses this node_modules, so a directory-plugin boot in another run
+  // would add a second api-keys plugin here ("A plugin named api-keys already exists"). Each Kuzzle
+  // child reads its own directory instead (Kuzzle's code is unchanged: only that path is set).
+  const enabledDir = cfg.pluginsEnabledDir;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const PluginsManager = require(path.join(path.dirname(require.resolve('kuzzle')), 'lib', 'core', 'plugin', 'pluginsManager.js'));
+  const loadPlugins = PluginsManager.prototype.loadPlugins;
+  PluginsManager.prototype.loadPlugins = function (this: { pluginsEnabledDir: string }, ...args: unknown[]) {
+    this.pluginsEnabledDir = enabledDir;
+    return loadPlugins.apply(this, args);
+  };
   if (cfg.pluginMode === 'directory') {
-    // Kuzzle's rootPath is the directory of its main file (node_modules/kuzzle/dist)
-    const kuzzleRoot = path.dirname(require.resolve('kuzzle'));
-    const enabledDir = path.join(kuzzleRoot, 'plugins', 'enabled');
-    fs.mkdirSync(enabledDir, { recursive: true });
-    enabledLink = path.join(enabledDir, 'api-keys');
-    fs.rmSync(enabledLink, { force: true, recursive: true });
-    fs.symlinkSync(cfg.pluginDirectory as string, enabledLink, 'dir');
+    fs.symlinkSync(cfg.pluginDirectory as string, path.join(enabledDir, 'api-keys'), 'dir');
   }
 
   const app = new Backend('api-keys-stack');
@@ -83,11 +90,7 @@ async function main(): Promise<void> {
     app.plugin.use(new TestPlugin(), { name: `stack-${name}` });
   }
 
-  try {
-    await app.start();
-  } finally {
-    if (enabledLink) fs.rmSync(enabledLink, { force: true, recursive: true });
-  }
+  await app.start();
   process.send?.({ ready: true });
 }
 

@@ -1,4 +1,6 @@
 import { fork, spawn, ChildProcess } from 'child_process';
+import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import { freePort, waitForPort } from './ports';
 import { killGroupNow, stopProcessOnly, track } from './processes';
@@ -30,9 +32,10 @@ export interface StartKuzzleOptions {
 }
 
 /** Boots Kuzzle in a child process (see kuzzle-app.ts) and resolves when it accepts requests. */
-export async function startKuzzle(config: Omit<KuzzleChildConfig, 'port'>, opts: StartKuzzleOptions = {}): Promise<KuzzleProcess> {
+export async function startKuzzle(config: Omit<KuzzleChildConfig, 'port' | 'pluginsEnabledDir'>, opts: StartKuzzleOptions = {}): Promise<KuzzleProcess> {
   const port = opts.port ?? (await freePort());
-  const full: KuzzleChildConfig = { ...config, port };
+  const pluginsEnabledDir = fs.mkdtempSync(path.join(os.tmpdir(), 'akc-kuzzle-plugins-'));
+  const full: KuzzleChildConfig = { ...config, port, pluginsEnabledDir };
   const output = opts.output ?? [];
   const env = { ...process.env, STACK_KUZZLE_CONFIG: JSON.stringify(full), NODE_ENV: process.env.NODE_ENV || 'development' };
   const app = path.join(__dirname, 'kuzzle-app.ts');
@@ -43,6 +46,7 @@ export async function startKuzzle(config: Omit<KuzzleChildConfig, 'port'>, opts:
     ? spawn('ip', ['netns', 'exec', opts.namespace, process.execPath, ...execArgv, app], { detached: true, env, stdio })
     : fork(app, [], { detached: true, env, execArgv, stdio });
   track(child);
+  child.once('exit', () => fs.rmSync(pluginsEnabledDir, { force: true, recursive: true }));
   const capture = (stream: NodeJS.ReadableStream | null, sink: NodeJS.WriteStream) => {
     stream?.on('data', (chunk: Buffer) => {
       output.push(chunk.toString());
