@@ -118,12 +118,22 @@ function listLinks(): string[] {
     .filter((n): n is string => Boolean(n));
 }
 
+/** Live processes in a namespace (zombies excluded: they are dead, waiting for a parent to reap them). */
 function namespacePids(ns: string): number[] {
+  let pids: number[];
   try {
-    return run('ip', ['netns', 'pids', ns]).split(/\s+/).filter(Boolean).map(Number);
+    pids = run('ip', ['netns', 'pids', ns]).split(/\s+/).filter(Boolean).map(Number);
   } catch {
     return [];
   }
+  return pids.filter((pid) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+    } catch {
+      return false;
+    }
+  });
 }
 
 function killNamespaceProcesses(ns: string): void {
