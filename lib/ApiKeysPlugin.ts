@@ -2,11 +2,12 @@
  * kuzzle-plugin-api-keys: wiring only. The behaviour lives in core/ (pure logic), storage/ (the
  * repository), auth/ (the request path) and controllers/ (one handler per action).
  */
-import { Plugin, PluginContext } from 'kuzzle';
+import { Mutex, Plugin, PluginContext } from 'kuzzle';
 import type { JSONObject } from 'kuzzle-sdk';
 import { resolveConfig, PluginConfig } from './core/config';
 import { KeyRepository } from './storage/KeyRepository';
 import { COLLECTIONS } from './storage/mappings';
+import { migrateLegacyKeys } from './storage/migration';
 import { KeyResolver } from './auth/KeyResolver';
 import { SessionManager } from './auth/SessionManager';
 import { UsageRecorder } from './auth/UsageRecorder';
@@ -47,6 +48,7 @@ export class ApiKeysPlugin extends Plugin {
     };
 
     await context.accessors.storage.bootstrap(COLLECTIONS as any);
+    await migrateLegacyKeys(ask, new Mutex('plugin-api-keys/migration', { timeout: -1, ttl: 60_000 }), log.info);
     const repo = new KeyRepository(ask);
     const securityConfig = kuzzle.config.security;
     const resolver = new KeyResolver(repo, ask, {

@@ -13,9 +13,11 @@ import type { ConnectionTokens } from './auth/ConnectionTokens';
 import type { KeyRequests } from './auth/KeyRequests';
 import type { KuzzleResourceLookups } from './auth/ResourceLookups';
 
-/** The key behind a key-authenticated request. */
+/** The key behind a key-authenticated request, and its ancestors as they were when the request came in. */
 export interface KeyContext {
   key: StoredKey;
+  /** parent first: the request may do at most what each of them may do */
+  ancestors: StoredKey[];
 }
 
 /** Native action names served by the plugin (drop-in), as `controller:action`. */

@@ -113,7 +113,7 @@ When('{int} random argument sets are sent by {string} and {string}, {int} at a t
           status = await withTimeout(fetch(`http://${host}:${port}/_query`, { method: 'POST', headers, body: JSON.stringify(payload) })
             .then(async (res) => { await res.text(); return res.status; }, () => 0));
         }
-        outcomes.push({ status, ms: Date.now() - started, payload: JSON.stringify(payload).slice(0, 300) + ` (#${i}, seed ${seed})` });
+        outcomes.push({ status, ms: Date.now() - started, payload: `${controller}:${action} as ${asKey ? "key" : "user"} ${JSON.stringify(payload).slice(0, 600)} (#${i}, seed ${seed})` });
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));

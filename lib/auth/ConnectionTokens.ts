@@ -8,7 +8,7 @@
  * delete it. It is never stored anywhere and is not a credential.
  */
 import { NEVER } from '../core/expiry';
-import { StoredKey } from '../core/key';
+import { KeyHandle, StoredKey, storageIdOf } from '../core/key';
 
 /** Kuzzle's token manager treats -1 badly in its expiry timer: use the largest date instead. */
 const FAR_FUTURE = 8.64e15;
@@ -26,7 +26,7 @@ export class KeyConnectionToken {
     this.userId = key.userId;
     this.expiresAt = key.expiresAt === NEVER ? FAR_FUTURE : key.expiresAt;
     this.ttl = key.ttl;
-    this.jwt = `kapikey-connection:${key.keyId}`;
+    this.jwt = `kapikey-connection:${storageIdOf(key)}`;
     this._id = `${key.userId}#${this.jwt}@${this.expiresAt}`;
   }
 
@@ -46,10 +46,11 @@ export class ConnectionTokens {
   constructor(private readonly tokenManager: () => TokenManagerLike | undefined) {}
 
   tokenFor(key: StoredKey): KeyConnectionToken {
-    let tokens = this.byKey.get(key.keyId);
+    const sid = storageIdOf(key);
+    let tokens = this.byKey.get(sid);
     if (!tokens) {
       tokens = new Map();
-      this.byKey.set(key.keyId, tokens);
+      this.byKey.set(sid, tokens);
     }
     const token = new KeyConnectionToken(key);
     const known = tokens.get(token._id);
@@ -65,9 +66,10 @@ export class ConnectionTokens {
   }
 
   /** Ends the realtime subscriptions of every connection that used this key on this node. */
-  async expire(keyId: string): Promise<void> {
-    const tokens = this.byKey.get(keyId);
-    this.byKey.delete(keyId);
+  async expire(handle: KeyHandle): Promise<void> {
+    const sid = storageIdOf(handle);
+    const tokens = this.byKey.get(sid);
+    this.byKey.delete(sid);
     if (!tokens) return;
     const manager = this.tokenManager();
     for (const token of tokens.values()) await manager?.expire(token);

@@ -1,8 +1,9 @@
 /**
  * Resolves a presented secret to a stored key, with a bounded cache in front of storage.
  *
- * - fingerprint -> key id (never changes during a key's life) and key id -> key are cached (LRU,
- *   `cacheSize` entries each). A warm key costs no storage round trip.
+ * - fingerprint -> key storage id (never changes during a key's life) and storage id -> key are cached
+ *   (LRU, `cacheSize` entries each). A warm key costs no storage round trip. Key ids are per user: the
+ *   storage id (storageIdOf) names the user too.
  * - Unknown fingerprints are remembered in a bounded negative cache, with what they turned out to be:
  *   `unknown` (neither this plugin's nor a Kuzzle native key: rejected without storage) or `native`
  *   (a Kuzzle native API key: handed to Kuzzle's own verification).
@@ -11,7 +12,7 @@
  */
 import jwt from 'jsonwebtoken';
 import { LruCache } from '../core/lru';
-import { StoredKey, fingerprintOf } from '../core/key';
+import { KeyHandle, StoredKey, fingerprintOf, storageIdOf } from '../core/key';
 import { KeyRepository, Ask } from '../storage/KeyRepository';
 
 export const APIKEY_PREFIX = 'kapikey-';
@@ -44,7 +45,7 @@ export interface ResolverOptions {
 }
 
 export class KeyResolver {
-  private readonly keyIds: LruCache<string, string>;
+  private readonly keyIds: LruCache<string, KeyHandle>;
   private readonly keys: LruCache<string, StoredKey>;
   private readonly negative: LruCache<string, 'unknown' | 'native'>;
 
@@ -70,9 +71,9 @@ export class KeyResolver {
 
   async resolve(secret: string): Promise<Resolution> {
     const fingerprint = fingerprintOf(secret);
-    const cachedId = this.keyIds.get(fingerprint);
-    if (cachedId !== undefined) {
-      const key = await this.getKey(cachedId);
+    const cached = this.keyIds.get(fingerprint);
+    if (cached !== undefined) {
+      const key = await this.getKey(cached);
       if (key && key.fingerprint === fingerprint) return { kind: 'plugin', key, fingerprint };
     }
     const negative = this.negative.get(fingerprint);
@@ -83,29 +84,30 @@ export class KeyResolver {
 
     const link = await withTimeout(this.repo.getFingerprint(fingerprint));
     if (link && link.userId === owner) {
-      const key = await this.getKey(link.keyId);
+      const key = await this.getKey(link);
       if (key && key.fingerprint === fingerprint) {
-        this.keyIds.set(fingerprint, key.keyId);
+        this.keyIds.set(fingerprint, { userId: key.userId, keyId: key.keyId });
         return { kind: 'plugin', key, fingerprint };
       }
     }
-    const kind = (await withTimeout(this.isNativeKey(owner, fingerprint))) ? 'native' : 'unknown';
+    const kind = (await withTimeout(this.repo.findLegacyKeyId(owner, fingerprint))) !== null ? 'native' : 'unknown';
     this.negative.set(fingerprint, kind);
     return { kind, fingerprint };
   }
 
-  /** A key by id, through the cache; null when it does not exist. */
-  async getKey(keyId: string): Promise<StoredKey | null> {
-    const cached = this.keys.get(keyId);
+  /** A key of a user, through the cache; null when it does not exist. */
+  async getKey(handle: KeyHandle): Promise<StoredKey | null> {
+    const sid = storageIdOf(handle);
+    const cached = this.keys.get(sid);
     if (cached) return cached;
-    const key = await withTimeout(this.repo.getKey(keyId));
-    if (key) this.keys.set(keyId, key);
+    const key = await withTimeout(this.repo.getKey(handle));
+    if (key) this.keys.set(sid, key);
     return key;
   }
 
   /** Forget what is cached about a key (update, revoke, delete). */
-  invalidate(keyId: string, fingerprint?: string, deleted = false): void {
-    this.keys.delete(keyId);
+  invalidate(handle: KeyHandle, fingerprint?: string, deleted = false): void {
+    this.keys.delete(storageIdOf(handle));
     if (fingerprint) {
       this.keyIds.delete(fingerprint);
       if (deleted) this.negative.set(fingerprint, 'unknown');
@@ -118,44 +120,22 @@ export class KeyResolver {
     this.negative.delete(fingerprint);
   }
 
-  /** Forget every cached key of a user (user deletion). */
-  invalidateUser(userId: string): string[] {
-    const ids: string[] = [];
-    for (const keyId of [...this.keys.keys()]) {
-      const key = this.keys.get(keyId);
+  /** Forget every cached key of a user (user deletion). Returns the keys that were cached. */
+  invalidateUser(userId: string): StoredKey[] {
+    const keys: StoredKey[] = [];
+    for (const sid of [...this.keys.keys()]) {
+      const key = this.keys.get(sid);
       if (key && key.userId === userId) {
-        ids.push(keyId);
-        this.invalidate(keyId, key.fingerprint, true);
+        keys.push(key);
+        this.invalidate(key, key.fingerprint, true);
       }
     }
-    return ids;
+    return keys;
   }
 
   clear(): void {
     this.keys.clear();
     this.keyIds.clear();
     this.negative.clear();
-  }
-
-  /**
-   * Whether Kuzzle's own api-keys collection holds this fingerprint for this user. Kuzzle does not index
-   * fingerprints, so this lists the user's native keys (paged) and compares in memory, once per cache life.
-   */
-  private async isNativeKey(userId: string, fingerprint: string): Promise<boolean> {
-    const pageSize = 1000;
-    for (let from = 0; from < 10000; from += pageSize) {
-      let result: any;
-      try {
-        result = await this.ask('core:storage:private:document:search', 'kuzzle', 'api-keys',
-          { query: { term: { userId } } }, { from, size: pageSize });
-      } catch (error: any) {
-        if (error?.id === 'services.storage.unknown_index' || error?.id === 'services.storage.unknown_collection') return false;
-        throw error;
-      }
-      const hits: any[] = result.hits || [];
-      if (hits.some((hit) => hit._source?.fingerprint === fingerprint)) return true;
-      if (hits.length < pageSize) return false;
-    }
-    return false;
   }
 }

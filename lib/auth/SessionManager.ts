@@ -7,14 +7,14 @@
  * a Redis flush: the session is then re-created, after the key and its user have been checked again.
  *
  * Redis holds, beside Kuzzle's own token entry:
- * - `plugin-api-keys/session/<keyId>` -> the session jwt (so that every node uses the same session);
- * - `plugin-api-keys/session-owner/<sha256(jwt)>` -> key id: two keys of one user first used in the same
+ * - `plugin-api-keys/session/<storage id>` -> the session jwt (so that every node uses the same session);
+ * - `plugin-api-keys/session-owner/<sha256(jwt)>` -> the key's storage id: two keys of one user first used in the same
  *   second could otherwise be given byte-identical JWTs (Kuzzle signs only `{_id, iat, exp}`).
  */
 import { createHash, randomInt } from 'crypto';
 import { LruCache } from '../core/lru';
 import { NEVER } from '../core/expiry';
-import { StoredKey } from '../core/key';
+import { KeyHandle, StoredKey, storageIdOf } from '../core/key';
 import { Ask } from '../storage/KeyRepository';
 
 const POINTER = 'plugin-api-keys/session/';
@@ -70,14 +70,15 @@ export class SessionManager {
 
   /** A session jwt that Kuzzle will accept now for this key's user. */
   async sessionFor(key: StoredKey, now = Date.now()): Promise<string> {
-    const known = this.local.get(key.keyId);
+    const sid = storageIdOf(key);
+    const known = this.local.get(sid);
     if (known && this.usable(known, now) && (await this.alive(key.userId, known.jwt))) return known.jwt;
 
-    const pointer = await this.ask('core:cache:internal:get', POINTER + key.keyId);
+    const pointer = await this.ask('core:cache:internal:get', POINTER + sid);
     if (typeof pointer === 'string' && pointer !== known?.jwt) {
       const token = await this.ask('core:security:token:get', key.userId, pointer);
       if (token && this.usable({ jwt: pointer, expiresAt: token.expiresAt }, now)) {
-        this.local.set(key.keyId, { jwt: pointer, expiresAt: token.expiresAt });
+        this.local.set(sid, { jwt: pointer, expiresAt: token.expiresAt });
         this.owners.set(pointer, true);
         return pointer;
       }
@@ -86,21 +87,23 @@ export class SessionManager {
   }
 
   /** Deletes the key's session everywhere (Redis), so nothing minted for the key outlives it. */
-  async drop(keyId: string, userId: string): Promise<void> {
-    const known = this.local.get(keyId);
-    this.local.delete(keyId);
-    const pointer = await this.ask('core:cache:internal:get', POINTER + keyId).catch(() => null);
+  async drop(handle: KeyHandle): Promise<void> {
+    const sid = storageIdOf(handle);
+    const { userId } = handle;
+    const known = this.local.get(sid);
+    this.local.delete(sid);
+    const pointer = await this.ask('core:cache:internal:get', POINTER + sid).catch(() => null);
     const jwts = new Set([known?.jwt, pointer].filter((j): j is string => typeof j === 'string'));
     for (const jwt of jwts) {
       const token = await this.ask('core:security:token:get', userId, jwt).catch(() => null);
       if (token) await this.ask('core:security:token:delete', token);
       await this.ask('core:cache:internal:del', OWNER + hash(jwt)).catch(() => undefined);
     }
-    await this.ask('core:cache:internal:del', POINTER + keyId).catch(() => undefined);
+    await this.ask('core:cache:internal:del', POINTER + sid).catch(() => undefined);
   }
 
-  forgetLocal(keyId: string): void {
-    this.local.delete(keyId);
+  forgetLocal(handle: KeyHandle): void {
+    this.local.delete(storageIdOf(handle));
   }
 
   private usable(session: Session, now: number): boolean {
@@ -112,6 +115,7 @@ export class SessionManager {
   }
 
   private async mint(key: StoredKey, now: number): Promise<string> {
+    const sid = storageIdOf(key);
     let user: unknown;
     try {
       user = await this.ask('core:security:user:get', key.userId);
@@ -124,28 +128,28 @@ export class SessionManager {
     for (let attempt = 0; attempt < 8; attempt++) {
       const token = await this.ask('core:security:token:create', user,
         { type: 'authToken', expiresIn: ttl + attempt * 1000, bypassMaxTTL: true });
-      const claimed = await this.ask('core:cache:internal:store', OWNER + hash(token.jwt), key.keyId,
+      const claimed = await this.ask('core:cache:internal:store', OWNER + hash(token.jwt), sid,
         { onlyIfNew: true, ttl: token.ttl });
       if (!claimed) {
         const owner = await this.ask('core:cache:internal:get', OWNER + hash(token.jwt));
-        if (owner !== key.keyId) continue; // another key's session: mint another one
+        if (owner !== sid) continue; // another key's session: mint another one
       }
-      const stored = await this.ask('core:cache:internal:store', POINTER + key.keyId, token.jwt,
+      const stored = await this.ask('core:cache:internal:store', POINTER + sid, token.jwt,
         { onlyIfNew: true, ttl: token.ttl });
       if (!stored) {
         // another node minted concurrently: keep one session per key
-        const other = await this.ask('core:cache:internal:get', POINTER + key.keyId);
+        const other = await this.ask('core:cache:internal:get', POINTER + sid);
         const otherToken = typeof other === 'string' ? await this.ask('core:security:token:get', key.userId, other) : null;
         if (otherToken && other !== token.jwt && this.usable({ jwt: other, expiresAt: otherToken.expiresAt }, now)) {
           await this.ask('core:security:token:delete', token).catch(() => undefined);
           await this.ask('core:cache:internal:del', OWNER + hash(token.jwt)).catch(() => undefined);
-          this.local.set(key.keyId, { jwt: other, expiresAt: otherToken.expiresAt });
+          this.local.set(sid, { jwt: other, expiresAt: otherToken.expiresAt });
           this.owners.set(other, true);
           return other;
         }
-        await this.ask('core:cache:internal:store', POINTER + key.keyId, token.jwt, { ttl: token.ttl });
+        await this.ask('core:cache:internal:store', POINTER + sid, token.jwt, { ttl: token.ttl });
       }
-      this.local.set(key.keyId, { jwt: token.jwt, expiresAt: token.expiresAt });
+      this.local.set(sid, { jwt: token.jwt, expiresAt: token.expiresAt });
       this.owners.set(token.jwt, true);
       return token.jwt;
     }

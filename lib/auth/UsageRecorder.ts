@@ -4,9 +4,10 @@
  * never undo a concurrent revoke or update. Pending uses are flushed on shutdown.
  */
 import { KeyRepository } from '../storage/KeyRepository';
+import { KeyHandle, storageIdOf } from '../core/key';
 
 export class UsageRecorder {
-  private pending = new Map<string, number>();
+  private pending = new Map<string, { handle: KeyHandle; at: number }>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
@@ -22,13 +23,14 @@ export class UsageRecorder {
     this.timer.unref();
   }
 
-  record(keyId: string, at = Date.now()): void {
-    const previous = this.pending.get(keyId);
-    if (previous === undefined || previous < at) this.pending.set(keyId, at);
+  record(handle: KeyHandle, at = Date.now()): void {
+    const sid = storageIdOf(handle);
+    const previous = this.pending.get(sid);
+    if (previous === undefined || previous.at < at) this.pending.set(sid, { handle: { userId: handle.userId, keyId: handle.keyId }, at });
   }
 
-  forget(keyId: string): void {
-    this.pending.delete(keyId);
+  forget(handle: KeyHandle): void {
+    this.pending.delete(storageIdOf(handle));
   }
 
   /** Writes every pending use (one partial update per key). Concurrent calls share one run. */
@@ -38,10 +40,10 @@ export class UsageRecorder {
     this.pending = new Map();
     if (batch.size === 0) return Promise.resolve();
     this.flushing = (async () => {
-      for (const [keyId, at] of batch) {
+      for (const { handle, at } of batch.values()) {
         try {
           // updateKey answers null for a key deleted meanwhile: nothing to record then.
-          await this.repo.updateKey(keyId, { lastUsedAt: at }, 'false');
+          await this.repo.updateKey(handle, { lastUsedAt: at }, 'false');
         } catch (error) {
           this.onError(error);
         }

@@ -14,14 +14,15 @@ export async function applyInvalidation(
   }
   if (message.kind === 'user-deleted') {
     if (message.userId) {
-      for (const keyId of rt.resolver.invalidateUser(message.userId)) await rt.connections.expire(keyId);
+      for (const key of rt.resolver.invalidateUser(message.userId)) await rt.connections.expire(key);
     }
     return;
   }
-  if (!message.keyId) return;
-  rt.resolver.invalidate(message.keyId, message.fingerprint, message.kind === 'deleted');
+  if (typeof message.keyId !== 'string' || typeof message.userId !== 'string') return;
+  const handle = { userId: message.userId, keyId: message.keyId };
+  rt.resolver.invalidate(handle, message.fingerprint, message.kind === 'deleted');
   if (message.kind === 'deleted' || message.kind === 'ended') {
-    rt.sessions.forgetLocal(message.keyId);
-    await rt.connections.expire(message.keyId);
+    rt.sessions.forgetLocal(handle);
+    await rt.connections.expire(handle);
   }
 }

@@ -15,7 +15,7 @@ import { isCredentialAction } from '../core/actionRules';
 import { apiKeyError, invalidTokenError } from '../errors';
 import { APIKEY_PREFIX, Resolution } from './KeyResolver';
 import { SESSION_PREFIX, UserGoneError } from './SessionManager';
-import { effectiveState } from './keyState';
+import { keyChain } from './keyState';
 import { describeResources, resourcesOf } from './resources';
 import { KeyConnectionToken } from './ConnectionTokens';
 import type { KeyContext, NativeName, Runtime } from '../runtime';
@@ -60,16 +60,17 @@ export class RequestPipes {
 
     const { key } = resolution;
     const now = this.rt.now();
-    let state;
+    let chain;
     try {
-      state = await effectiveState(this.rt.resolver, key, now);
+      chain = await keyChain(this.rt.resolver, key, now);
     } catch {
       throw unverifiable();
     }
+    const { state } = chain;
     if (state === 'revoked') throw apiKeyError('revoked', 'This API key has been revoked.');
     if (state === 'expired') {
       // its session (which outlives the key by 2-3 s, so Kuzzle never expires it first) goes now
-      void this.rt.sessions.drop(key.keyId, key.userId).catch(() => undefined);
+      void this.rt.sessions.drop(key).catch(() => undefined);
       throw apiKeyError('expired', 'This API key has expired.');
     }
     if (state === 'orphan') throw invalidTokenError();
@@ -83,8 +84,8 @@ export class RequestPipes {
       throw unverifiable();
     }
     request.input.jwt = session;
-    this.rt.keyRequests.bind(request, session, { key });
-    this.rt.usage.record(key.keyId, now);
+    this.rt.keyRequests.bind(request, session, { key, ancestors: chain.ancestors });
+    this.rt.usage.record(key, now);
     return request;
   };
 
@@ -123,16 +124,21 @@ export class RequestPipes {
     return this.reroute(request);
   };
 
+  /** The key's own scopes, then each ancestor's: a child never does more than any of them allows now. */
   private async enforceScopes(ctx: KeyContext, request: KuzzleRequest, controller: string, action: string): Promise<void> {
-    const verdict = evaluateScopes(ctx.key.scopes, controller, action);
-    if (verdict === 'allow') return;
-    let detail = '';
-    if (verdict !== 'deny') {
-      const resources = await resourcesOf(request, verdict.kind, this.rt.lookups);
-      if (scopesCover(verdict.narrowed, resources)) return;
-      detail = describeResources(resources);
+    let resources: Awaited<ReturnType<typeof resourcesOf>> | undefined;
+    for (const key of [ctx.key, ...ctx.ancestors]) {
+      const verdict = evaluateScopes(key.scopes, controller, action);
+      if (verdict === 'allow') continue;
+      let detail = '';
+      if (verdict !== 'deny') {
+        if (resources === undefined) resources = await resourcesOf(request, verdict.kind, this.rt.lookups);
+        if (scopesCover(verdict.narrowed, resources)) continue;
+        detail = describeResources(resources);
+      }
+      const whose = key === ctx.key ? 'API key scopes' : `The scopes of its ancestor key "${key.keyId}"`;
+      throw apiKeyError('scope_denied', `${whose} do not allow ${controller}:${action}${detail}.`);
     }
-    throw apiKeyError('scope_denied', `API key scopes do not allow ${controller}:${action}${detail}.`);
   }
 
   /** Native API-key actions, when served by the plugin: rights were checked on the native name. */

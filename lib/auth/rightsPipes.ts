@@ -28,7 +28,9 @@ export class RightsPipes {
     const ctx = this.rt.keyRequests.of(request);
     const result = request.result as { hits?: Right[] } | null;
     if (ctx && result && Array.isArray(result.hits)) {
-      request.setResult({ ...result, hits: intersectRights(result.hits, ctx.key.scopes) }, { status: 200 });
+      let hits = result.hits;
+      for (const key of [ctx.key, ...ctx.ancestors]) hits = intersectRights(hits, key.scopes);
+      request.setResult({ ...result, hits }, { status: 200 });
     }
     return request;
   };
@@ -41,8 +43,9 @@ export class RightsPipes {
       const controller = String(payload.controller);
       const action = String(payload.action);
       let allowed = !isCredentialAction(controller, action);
-      if (allowed) {
-        const verdict = evaluateScopes(ctx.key.scopes, controller, action);
+      for (const key of [ctx.key, ...ctx.ancestors]) {
+        if (!allowed) break;
+        const verdict = evaluateScopes(key.scopes, controller, action);
         if (verdict === 'deny') allowed = false;
         else if (verdict !== 'allow') {
           const probe = new KuzzleRequest({ ...payload }, {});

@@ -5,7 +5,8 @@
 import { KuzzleRequest, UnauthorizedError } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import { validateKeyId } from '../core/validation';
-import { StoredKey } from '../core/key';
+import { PublicKey, StoredKey, toPublicKey } from '../core/key';
+import { keyChain } from '../auth/keyState';
 import type { NativeName, Runtime } from '../runtime';
 import type { Refresh } from '../storage/KeyRepository';
 
@@ -64,9 +65,9 @@ export function keyIdOf(request: KuzzleRequest): string {
   return validateKeyId(request.getId()) as string;
 }
 
-/** The key `keyId` of `userId`, or 404 `not_found` (a key of another user is not found either). */
+/** The key `keyId` of `userId`, or 404 `not_found` (ids are per user: another user's key does not exist here). */
 export async function loadOwnedKey(rt: Runtime, userId: string, keyId: string): Promise<StoredKey> {
-  const key = await rt.repo.getKey(keyId);
+  const key = await rt.repo.getKey({ userId, keyId });
   if (!key || key.userId !== userId) {
     throw new ApiKeyError('not_found', `API key "${keyId}" not found for user "${userId}".`);
   }
@@ -86,24 +87,57 @@ export function refreshOf(request: KuzzleRequest, fallback: 'wait_for' | 'false'
   return request.getRefresh(fallback) === 'wait_for' ? 'wait_for' : 'false';
 }
 
+/**
+ * Keys manage only what they made: a key-authenticated request that targets a key of its own user may act only on
+ * the calling key itself or on one of its descendants (keys of other users follow Kuzzle's rights only).
+ */
+export async function assertMayManage(rt: Runtime, request: KuzzleRequest, target: StoredKey, what: string): Promise<void> {
+  const caller = rt.keyRequests.of(request)?.key;
+  if (!caller || caller.userId !== target.userId) return;
+  if (isSameKey(target, caller) || (await isDescendant(rt, target, caller))) return;
+  throw new ApiKeyError('escalation', `An API key can ${what} only itself and the keys it created (directly or not).`);
+}
+
+function isSameKey(a: StoredKey, b: StoredKey): boolean {
+  return a.keyId === b.keyId && a.userId === b.userId && a.uid === b.uid;
+}
+
+async function isDescendant(rt: Runtime, key: StoredKey, ancestor: StoredKey): Promise<boolean> {
+  let current: StoredKey | null = key;
+  for (let depth = 0; current?.parentKeyId && depth < 16; depth++) {
+    if (current.parentKeyId === ancestor.keyId && current.parentUid === ancestor.uid) return true;
+    const parent: StoredKey | null = await rt.resolver.getKey({ userId: current.userId, keyId: current.parentKeyId });
+    if (!parent || parent.uid !== current.parentUid) return false;
+    current = parent;
+  }
+  return false;
+}
+
+/** The public view of a key, `expired` following its ancestors (a child dies with its parent). */
+export async function publicView(rt: Runtime, key: StoredKey): Promise<PublicKey> {
+  const now = rt.now();
+  const expiresAt = key.parentKeyId ? (await keyChain(rt.resolver, key, now)).expiresAt : key.expiresAt;
+  return toPublicKey(key, now, undefined, expiresAt);
+}
+
 /** A key changed (update, revoke): forget cached copies here and on other nodes. */
 export async function keyChanged(rt: Runtime, key: StoredKey, opts: { endSessions: boolean }): Promise<void> {
-  rt.resolver.invalidate(key.keyId, key.fingerprint);
+  rt.resolver.invalidate(key, key.fingerprint);
   if (opts.endSessions) {
-    await rt.sessions.drop(key.keyId, key.userId);
-    await rt.connections.expire(key.keyId);
+    await rt.sessions.drop(key);
+    await rt.connections.expire(key);
   }
   await rt.cluster.broadcast({ kind: opts.endSessions ? 'ended' : 'changed', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
 }
 
-/** Children of a key (keys it created), at any depth below. */
+/** Children of a key (keys it created), at any depth below, found by the parents' uids. */
 export async function descendantsOf(rt: Runtime, key: StoredKey): Promise<StoredKey[]> {
   const out: StoredKey[] = [];
-  let frontier = [key.keyId];
+  let frontier = key.uid ? [key.uid] : [];
   for (let depth = 0; frontier.length > 0 && depth < 16; depth++) {
-    const children = await rt.repo.findAll({ terms: { parentKeyId: frontier } });
+    const children = await rt.repo.findAll({ bool: { filter: [{ term: { userId: key.userId } }, { terms: { parentUid: frontier } }] } });
     out.push(...children);
-    frontier = children.map((c) => c.keyId);
+    frontier = children.map((c) => c.uid).filter((uid): uid is string => typeof uid === 'string');
   }
   return out;
 }
@@ -111,12 +145,12 @@ export async function descendantsOf(rt: Runtime, key: StoredKey): Promise<Stored
 /** Hard-deletes a key: storage, caches, session, realtime subscriptions, other nodes. */
 export async function destroyKey(rt: Runtime, key: StoredKey, refresh: Refresh): Promise<boolean> {
   // Reject it locally first: the very next request must fail even while storage is being updated.
-  rt.resolver.invalidate(key.keyId, key.fingerprint, true);
+  rt.resolver.invalidate(key, key.fingerprint, true);
   const existed = await rt.repo.deleteKey(key, refresh);
-  rt.resolver.invalidate(key.keyId, key.fingerprint, true);
-  rt.usage.forget(key.keyId);
-  await rt.sessions.drop(key.keyId, key.userId).catch((e) => rt.log.warn(`api key session cleanup failed: ${e?.message ?? e}`));
-  await rt.connections.expire(key.keyId);
+  rt.resolver.invalidate(key, key.fingerprint, true);
+  rt.usage.forget(key);
+  await rt.sessions.drop(key).catch((e) => rt.log.warn(`api key session cleanup failed: ${e?.message ?? e}`));
+  await rt.connections.expire(key);
   await rt.cluster.broadcast({ kind: 'deleted', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
   return existed;
 }

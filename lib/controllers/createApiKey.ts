@@ -1,4 +1,5 @@
 import { randomInt, randomUUID } from 'crypto';
+import { isDeepStrictEqual } from 'util';
 import type { KuzzleRequest } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import { NEVER, assertWithinMaxTtl, expiresAtFrom, parseTtl } from '../core/expiry';
@@ -35,28 +36,42 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
     }
   }
   let scopes = normalizeScopes(scopesOf(request));
-  const claims = validateClaims(claimsOf(request), rt.config.claimsMaxBytes) ?? null;
+  let claims = validateClaims(claimsOf(request), rt.config.claimsMaxBytes) ?? null;
   const args = request.input.args as Record<string, unknown>;
   const ttl = parseTtl({ expiresIn: args.expiresIn, secondsUntilExpiration: args.secondsUntilExpiration }, native ? 'native' : 'plugin');
   if (target === 'auth') assertWithinMaxTtl(ttl, rt.config.maxTTL);
-  const keyId = validateKeyId(args._id) ?? randomUUID();
+  const chosenId = validateKeyId(args._id);
+  const keyId = chosenId ?? randomUUID();
   const refresh = refreshOf(request, 'wait_for');
   const now = rt.now();
   const expiresAt = expiresAtFrom(ttl, now);
 
-  // A key-authenticated request creates keys only within its own scopes and lifetime.
-  const parent = rt.keyRequests.of(request)?.key ?? null;
-  if (parent) {
-    if (scopes === null) scopes = parent.scopes;
-    else if (!isScopeSubset(scopes, parent.scopes)) {
-      throw new ApiKeyError('escalation', 'An API key cannot create a key with scopes beyond its own.');
-    }
-    if (parent.expiresAt !== NEVER && (expiresAt === NEVER || expiresAt > parent.expiresAt)) {
-      throw new ApiKeyError('escalation', 'An API key cannot create a key that outlives it.');
-    }
+  // A key-authenticated request creates keys only within what its key and each of its ancestors allow now.
+  const caller = rt.keyRequests.of(request);
+  const parent = caller?.key ?? null;
+  if (caller && parent) {
     if (userId !== parent.userId) {
       throw new ApiKeyError('escalation', 'An API key can only create keys for its own user.');
     }
+    const chain = [parent, ...caller.ancestors];
+    if (scopes === null) scopes = parent.scopes;
+    if (!chain.every((k) => isScopeSubset(scopes, k.scopes))) {
+      throw new ApiKeyError('escalation', 'An API key cannot create a key with scopes beyond its own (or its ancestors\').');
+    }
+    const limit = chain.reduce((min, k) => (k.expiresAt === NEVER ? min : min === NEVER ? k.expiresAt : Math.min(min, k.expiresAt)), NEVER);
+    if (limit !== NEVER && (expiresAt === NEVER || expiresAt > limit)) {
+      throw new ApiKeyError('escalation', 'An API key cannot create a key that outlives it.');
+    }
+    // Claims are trusted data (a tenant, a plan) set by whoever created the parent: a child inherits them as they are.
+    if (claims !== null && !isDeepStrictEqual(claims, parent.claims)) {
+      throw new ApiKeyError('escalation', 'An API key cannot create a key with other claims than its own.');
+    }
+    claims = parent.claims;
+  }
+
+  // A user's own legacy Kuzzle key keeps its id: a plugin key must not hide it from the native deleteApiKey.
+  if (chosenId !== undefined && (await rt.repo.hasLegacyKey({ userId, keyId }))) {
+    throw new ApiKeyError('already_exists', `An API key with the id "${keyId}" already exists (a Kuzzle API key of this user).`);
   }
 
   const user = await assertUserExists(rt, userId);
@@ -93,6 +108,8 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
       revokedBy: null,
       revocationReason: null,
       parentKeyId: parent ? parent.keyId : null,
+      uid: randomUUID(),
+      parentUid: parent ? parent.uid : null,
     };
     try {
       await rt.repo.createKey(stored, refresh);

@@ -1,10 +1,10 @@
 import type { KuzzleRequest } from 'kuzzle';
-import { PublicKey, toPublicKey } from '../core/key';
+import { PublicKey } from '../core/key';
 import type { Runtime } from '../runtime';
-import { Target, keyIdOf, loadOwnedKey, targetUserId } from './common';
+import { Target, keyIdOf, loadOwnedKey, targetUserId, publicView } from './common';
 
 export async function getApiKey(rt: Runtime, request: KuzzleRequest, target: Target): Promise<PublicKey> {
   const userId = targetUserId(request, target);
   const key = await loadOwnedKey(rt, userId, keyIdOf(request));
-  return toPublicKey(key, rt.now());
+  return publicView(rt, key);
 }

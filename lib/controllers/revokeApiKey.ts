@@ -1,9 +1,9 @@
 import type { KuzzleRequest } from 'kuzzle';
-import { PublicKey, StoredKey, toPublicKey } from '../core/key';
+import { PublicKey, StoredKey } from '../core/key';
 import { validateRevocationReason } from '../core/validation';
 import type { Runtime } from '../runtime';
 import type { Refresh } from '../storage/KeyRepository';
-import { Target, callerKuid, descendantsOf, fieldOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId } from './common';
+import { Target, assertMayManage, callerKuid, descendantsOf, fieldOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId, publicView } from './common';
 
 /**
  * Soft revocation: the key is refused (401 `revoked`) from the next request and kept for audit.
@@ -16,22 +16,23 @@ export async function revokeApiKey(rt: Runtime, request: KuzzleRequest, target: 
   const reason = validateRevocationReason(fieldOf(request, 'revocationReason'));
   const refresh = refreshOf(request, 'wait_for');
   const key = await loadOwnedKey(rt, userId, keyId);
+  await assertMayManage(rt, request, key, 'revoke');
   const revoked = await revoke(rt, key, { by: callerKuid(request), reason }, refresh);
   for (const child of await descendantsOf(rt, key)) {
     await revoke(rt, child, { by: callerKuid(request), reason: `parent key "${keyId}" revoked` }, refresh);
   }
-  return toPublicKey(revoked, rt.now());
+  return publicView(rt, revoked);
 }
 
 async function revoke(rt: Runtime, key: StoredKey, who: { by: string; reason: string | null }, refresh: Refresh): Promise<StoredKey> {
   // Reject locally at once, then record.
-  rt.resolver.invalidate(key.keyId, key.fingerprint);
-  const revocation = await rt.repo.claimRevocation(key.keyId, {
+  rt.resolver.invalidate(key, key.fingerprint);
+  const revocation = await rt.repo.claimRevocation(key, {
     revokedAt: rt.now(),
     revokedBy: who.by,
     revocationReason: who.reason,
   });
-  const updated = (await rt.repo.updateKey(key.keyId, { revoked: true, ...revocation }, refresh))
+  const updated = (await rt.repo.updateKey(key, { revoked: true, ...revocation }, refresh))
     ?? { ...key, revoked: true, ...revocation };
   await keyChanged(rt, updated, { endSessions: true });
   return updated;

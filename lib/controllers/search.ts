@@ -8,7 +8,8 @@ import { KuzzleRequest, QueryTranslator } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import { assertAllowedClause } from '../core/queryClauses';
 import { NEVER } from '../core/expiry';
-import { PublicKey, toPublicKey } from '../core/key';
+import { PublicKey } from '../core/key';
+import { publicView } from './common';
 import { SORTABLE_FIELDS } from '../storage/mappings';
 import type { SearchPage } from '../storage/KeyRepository';
 import type { Runtime } from '../runtime';
@@ -124,9 +125,8 @@ export async function scrollOwner(rt: Runtime, scrollId: string): Promise<string
   return typeof owner === 'string' ? owner : null;
 }
 
-export function shapePage(rt: Runtime, page: SearchPage): SearchResult {
-  const now = rt.now();
-  const result: SearchResult = { hits: page.hits.map((key) => toPublicKey(key, now)), total: page.total };
+export async function shapePage(rt: Runtime, page: SearchPage): Promise<SearchResult> {
+  const result: SearchResult = { hits: await Promise.all(page.hits.map((key) => publicView(rt, key))), total: page.total };
   if (page.scrollId) result.scrollId = page.scrollId;
   return result;
 }

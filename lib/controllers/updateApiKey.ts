@@ -1,11 +1,12 @@
 import type { KuzzleRequest } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import { NEVER, assertShortening, expiresAtFrom, parseTtl } from '../core/expiry';
-import { PublicKey, StoredKey, toPublicKey } from '../core/key';
+import { PublicKey, StoredKey } from '../core/key';
 import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { validateClaims, validateDescription, validateName } from '../core/validation';
 import type { Runtime } from '../runtime';
-import { Target, fieldOf, scopesOf, claimsOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId } from './common';
+import { Target, assertMayManage, fieldOf, scopesOf, claimsOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId, publicView } from './common';
+import { isDeepStrictEqual } from 'util';
 
 /**
  * Changes name, description, scopes, claims, and may shorten the expiry. Never changes the secret.
@@ -42,16 +43,24 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
     throw new ApiKeyError('invalid_argument', 'Nothing to update: give name, description, scopes, claims or a shorter expiry.');
   }
 
-  // A key-authenticated request may not widen a key beyond its own scopes.
-  const caller = rt.keyRequests.of(request)?.key;
-  if (caller && 'scopes' in changes && !isScopeSubset(changes.scopes ?? null, caller.scopes)) {
-    throw new ApiKeyError('escalation', 'An API key cannot give a key scopes beyond its own.');
+  // A key-authenticated request manages only itself and its descendants, never beyond its own (and its ancestors')
+  // scopes, and never changes claims: they are trusted data set by whoever created the key.
+  const caller = rt.keyRequests.of(request);
+  if (caller) {
+    await assertMayManage(rt, request, key, 'update');
+    const chain = [caller.key, ...caller.ancestors];
+    if ('scopes' in changes && !chain.every((k) => isScopeSubset(changes.scopes ?? null, k.scopes))) {
+      throw new ApiKeyError('escalation', 'An API key cannot give a key scopes beyond its own.');
+    }
+    if ('claims' in changes && !isDeepStrictEqual(changes.claims, key.claims)) {
+      throw new ApiKeyError('escalation', 'An API key cannot change the claims of a key.');
+    }
   }
 
   changes.updatedAt = now;
-  const updated = await rt.repo.updateKey(keyId, changes, refresh);
+  const updated = await rt.repo.updateKey(key, changes, refresh);
   if (!updated) throw new ApiKeyError('not_found', `API key "${keyId}" not found for user "${userId}".`);
   // A shorter life or other scopes: end the session so nothing outlives the new expiry.
   await keyChanged(rt, updated, { endSessions: 'expiresAt' in changes });
-  return toPublicKey(updated, rt.now());
+  return publicView(rt, updated);
 }

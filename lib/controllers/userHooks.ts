@@ -10,10 +10,10 @@ import type { Runtime } from '../runtime';
 /** After a bulk deletion: caches, sessions and realtime subscriptions of every deleted key. */
 async function forgetDeleted(rt: Runtime, keys: StoredKey[]): Promise<void> {
   for (const key of keys) {
-    rt.resolver.invalidate(key.keyId, key.fingerprint, true);
-    rt.usage.forget(key.keyId);
-    await rt.sessions.drop(key.keyId, key.userId).catch(() => undefined);
-    await rt.connections.expire(key.keyId);
+    rt.resolver.invalidate(key, key.fingerprint, true);
+    rt.usage.forget(key);
+    await rt.sessions.drop(key).catch(() => undefined);
+    await rt.connections.expire(key);
   }
 }
 

@@ -1,6 +1,6 @@
 import type { KuzzleRequest } from 'kuzzle';
 import { PublicKey, toPublicKey } from '../core/key';
-import { effectiveState } from '../auth/keyState';
+import { keyChain } from '../auth/keyState';
 import { APIKEY_PREFIX } from '../auth/KeyResolver';
 import type { Runtime } from '../runtime';
 
@@ -14,8 +14,9 @@ export async function verifyApiKey(rt: Runtime, request: KuzzleRequest): Promise
   const resolution = await rt.resolver.resolve(token);
   if (resolution.kind !== 'plugin') return notFound;
   const now = rt.now();
-  const state = await effectiveState(rt.resolver, resolution.key, now);
-  const key = toPublicKey(resolution.key, now);
+  const chain = await keyChain(rt.resolver, resolution.key, now);
+  const { state } = chain;
+  const key = toPublicKey(resolution.key, now, undefined, chain.expiresAt);
   switch (state) {
     case 'valid': return { valid: true, code: 'VALID', key };
     case 'revoked': return { valid: false, code: 'REVOKED', key };

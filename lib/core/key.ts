@@ -25,10 +25,31 @@ export interface StoredKey {
   revokedBy: string | null;
   revocationReason: string | null;
   parentKeyId: string | null;
+  /**
+   * Immutable, random, set at creation (kept by rotation). A child records its parent's `uid`: a key re-created later
+   * with the parent's id is another key, and the old children stay orphans. Null only on documents that predate it.
+   */
+  uid: string | null;
+  parentUid: string | null;
 }
 
-/** What clients see: the contract's `_source`. */
-export interface PublicKeySource extends Omit<StoredKey, 'keyId'> {
+/** The key a request or a message names: ids are per user. */
+export interface KeyHandle {
+  userId: string;
+  keyId: string;
+}
+
+/**
+ * The storage id of a key, and its identity everywhere inside the plugin (caches, Redis, cluster messages): key ids
+ * are chosen per user, so the user is part of it. sha256 keeps it within Elasticsearch's 512-byte `_id` limit
+ * whatever the user id (64 hex + ":" + a key id of at most 128 characters).
+ */
+export function storageIdOf(handle: KeyHandle): string {
+  return `${createHash('sha256').update(handle.userId).digest('hex')}:${handle.keyId}`;
+}
+
+/** What clients see: the contract's `_source` (the internal uids stay inside). */
+export interface PublicKeySource extends Omit<StoredKey, 'keyId' | 'uid' | 'parentUid'> {
   expired: boolean;
   token?: string;
 }
@@ -51,13 +72,17 @@ export function statusOf(key: StoredKey, now: number): KeyStatus {
   return 'valid';
 }
 
-/** The public view of a stored key. `token` is only ever passed by createApiKey. */
-export function toPublicKey(key: StoredKey, now: number, token?: string): PublicKey {
-  const { keyId, ...rest } = key;
+/**
+ * The public view of a stored key. `token` is only ever passed by createApiKey. `effectiveExpiresAt` is the earliest
+ * expiry along the key's ancestor chain (a child dies with its parent): `expired` follows it, `expiresAt` stays the
+ * key's own.
+ */
+export function toPublicKey(key: StoredKey, now: number, token?: string, effectiveExpiresAt = key.expiresAt): PublicKey {
+  const { keyId, uid: _uid, parentUid: _parentUid, ...rest } = key;
   const source: PublicKeySource = {
     ...rest,
     scopes: rest.scopes ? [...rest.scopes] : null,
-    expired: isExpired(key.expiresAt, now),
+    expired: isExpired(effectiveExpiresAt, now),
   };
   if (token !== undefined) source.token = token;
   return { _id: keyId, _source: source };
@@ -67,7 +92,7 @@ export function toPublicKey(key: StoredKey, now: number, token?: string): Public
 export function normalizeStoredKey(id: string, source: Record<string, any>): StoredKey {
   const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
   return {
-    keyId: id,
+    keyId: typeof source.keyId === 'string' ? source.keyId : id,
     userId: source.userId,
     name: orNull(source.name),
     description: orNull(source.description),
@@ -85,5 +110,7 @@ export function normalizeStoredKey(id: string, source: Record<string, any>): Sto
     revokedBy: orNull(source.revokedBy),
     revocationReason: orNull(source.revocationReason),
     parentKeyId: orNull(source.parentKeyId),
+    uid: orNull(source.uid),
+    parentUid: orNull(source.parentUid),
   };
 }

@@ -3,13 +3,13 @@
  * Kuzzle's `core:storage:private:*` asks (the embedded SDK cannot reach private storage).
  *
  * Collections (see mappings.ts):
- * - keys:         one document per key, id = key id;
+ * - keys:         one document per key, id = storageIdOf(userId, keyId) (key ids are per user);
  * - fingerprints: id = sha256(secret) -> { keyId, userId }: a secret resolves with one real-time GET
  *                 (no search, so no refresh delay and no cost growing with a user's key count), and a
  *                 create-only write guarantees that two keys never share a secret;
- * - revocations:  id = key id, create-only, so that the first revocation (and its reason) wins a race.
+ * - revocations:  id = the key's storage id, create-only, so that the first revocation (and its reason) wins a race.
  */
-import { StoredKey, normalizeStoredKey } from '../core/key';
+import { KeyHandle, StoredKey, normalizeStoredKey, storageIdOf } from '../core/key';
 import { ApiKeyError } from '../core/errors';
 import { isStorageConflict, isStorageNotFound } from '../errors';
 import { FINGERPRINTS_COLLECTION, KEYS_COLLECTION, REVOCATIONS_COLLECTION } from './mappings';
@@ -60,10 +60,10 @@ export class KeyRepository {
       if (isStorageConflict(error)) throw new FingerprintTakenError();
       throw error;
     }
-    const { keyId, ...rest } = key;
+    const { keyId } = key;
     try {
-      await this.ask(`${PRIVATE}:create`, this.index, KEYS_COLLECTION, { keyId, ...rest },
-        { ...WRITE_OPTS, id: keyId, refresh: refreshOpt(refresh) });
+      await this.ask(`${PRIVATE}:create`, this.index, KEYS_COLLECTION, { ...key },
+        { ...WRITE_OPTS, id: storageIdOf(key), refresh: refreshOpt(refresh) });
     } catch (error) {
       await this.ask(`${PRIVATE}:delete`, this.index, FINGERPRINTS_COLLECTION, key.fingerprint, {}).catch(() => undefined);
       if (isStorageConflict(error)) {
@@ -73,10 +73,10 @@ export class KeyRepository {
     }
   }
 
-  /** The key with this id, or null. Real-time (a GET), so it sees writes at once. */
-  async getKey(keyId: string): Promise<StoredKey | null> {
+  /** The key with this id for this user, or null. Real-time (a GET), so it sees writes at once. */
+  async getKey(handle: KeyHandle): Promise<StoredKey | null> {
     try {
-      const doc = await this.ask(`${PRIVATE}:get`, this.index, KEYS_COLLECTION, keyId);
+      const doc = await this.ask(`${PRIVATE}:get`, this.index, KEYS_COLLECTION, storageIdOf(handle));
       return normalizeStoredKey(doc._id, doc._source);
     } catch (error) {
       if (isStorageNotFound(error)) return null;
@@ -96,11 +96,11 @@ export class KeyRepository {
   }
 
   /** Partial update; returns the key as stored afterwards, or null when it no longer exists. */
-  async updateKey(keyId: string, changes: Partial<StoredKey>, refresh: Refresh): Promise<StoredKey | null> {
+  async updateKey(handle: KeyHandle, changes: Partial<StoredKey>, refresh: Refresh): Promise<StoredKey | null> {
     try {
-      const result = await this.ask(`${PRIVATE}:update`, this.index, KEYS_COLLECTION, keyId, changes,
+      const result = await this.ask(`${PRIVATE}:update`, this.index, KEYS_COLLECTION, storageIdOf(handle), changes,
         { ...WRITE_OPTS, refresh: refreshOpt(refresh), retryOnConflict: 5 });
-      return normalizeStoredKey(keyId, result._source);
+      return normalizeStoredKey(handle.keyId, result._source);
     } catch (error) {
       if (isStorageNotFound(error)) return null;
       throw error;
@@ -110,15 +110,16 @@ export class KeyRepository {
   /** Hard delete of a key, its fingerprint and its revocation record. False if it did not exist. */
   async deleteKey(key: StoredKey, refresh: Refresh): Promise<boolean> {
     let existed = true;
+    const id = storageIdOf(key);
     try {
-      await this.ask(`${PRIVATE}:delete`, this.index, KEYS_COLLECTION, key.keyId, { refresh: refreshOpt(refresh) });
+      await this.ask(`${PRIVATE}:delete`, this.index, KEYS_COLLECTION, id, { refresh: refreshOpt(refresh) });
     } catch (error) {
       if (!isStorageNotFound(error)) throw error;
       existed = false;
     }
     await Promise.all([
       this.ask(`${PRIVATE}:delete`, this.index, FINGERPRINTS_COLLECTION, key.fingerprint, {}),
-      this.ask(`${PRIVATE}:delete`, this.index, REVOCATIONS_COLLECTION, key.keyId, {}),
+      this.ask(`${PRIVATE}:delete`, this.index, REVOCATIONS_COLLECTION, id, {}),
     ].map((p) => p.catch((error: unknown) => { if (!isStorageNotFound(error)) throw error; })));
     return existed;
   }
@@ -132,7 +133,7 @@ export class KeyRepository {
     for (;;) {
       const batch = await this.findAll(query, 1000);
       if (batch.length === 0) return deleted;
-      const ids = batch.map((k) => k.keyId);
+      const ids = batch.map((k) => storageIdOf(k));
       const fingerprints = batch.map((k) => k.fingerprint);
       await this.ask(`${PRIVATE}:deleteByQuery`, this.index, KEYS_COLLECTION, { ids: { values: ids } }, { refresh: 'wait_for', fetch: false });
       await this.ask(`${PRIVATE}:deleteByQuery`, this.index, FINGERPRINTS_COLLECTION, { ids: { values: fingerprints } }, { fetch: false });
@@ -146,14 +147,15 @@ export class KeyRepository {
    * Records a revocation with a create-only write. Returns the revocation that is in force: this one,
    * or the one that got there first.
    */
-  async claimRevocation(keyId: string, revocation: Revocation): Promise<Revocation> {
+  async claimRevocation(handle: KeyHandle, revocation: Revocation): Promise<Revocation> {
+    const id = storageIdOf(handle);
     try {
       await this.ask(`${PRIVATE}:create`, this.index, REVOCATIONS_COLLECTION, { ...revocation },
-        { ...WRITE_OPTS, id: keyId });
+        { ...WRITE_OPTS, id });
       return revocation;
     } catch (error) {
       if (!isStorageConflict(error)) throw error;
-      const doc = await this.ask(`${PRIVATE}:get`, this.index, REVOCATIONS_COLLECTION, keyId);
+      const doc = await this.ask(`${PRIVATE}:get`, this.index, REVOCATIONS_COLLECTION, id);
       return {
         revokedAt: doc._source.revokedAt,
         revokedBy: doc._source.revokedBy ?? null,
@@ -195,6 +197,43 @@ export class KeyRepository {
       out.push(...page.hits);
     }
     return out;
+  }
+
+  /**
+   * Whether the user has a Kuzzle native (legacy) API key with this id: a plugin key may not take it, so that it
+   * never hides the legacy key from the native deleteApiKey.
+   */
+  async hasLegacyKey(handle: KeyHandle): Promise<boolean> {
+    try {
+      const doc = await this.ask('core:storage:private:document:get', 'kuzzle', 'api-keys', handle.keyId);
+      return doc?._source?.userId === handle.userId;
+    } catch (error: any) {
+      if (isStorageNotFound(error) || error?.id === 'services.storage.unknown_index' || error?.id === 'services.storage.unknown_collection') return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The id of the user's Kuzzle native (legacy) API key with this fingerprint, or null. Kuzzle does not index
+   * fingerprints, so this lists the user's native keys (paged) and compares in memory.
+   */
+  async findLegacyKeyId(userId: string, fingerprint: string): Promise<string | null> {
+    const pageSize = 1000;
+    for (let from = 0; from < 10000; from += pageSize) {
+      let result: any;
+      try {
+        result = await this.ask('core:storage:private:document:search', 'kuzzle', 'api-keys',
+          { query: { term: { userId } } }, { from, size: pageSize });
+      } catch (error: any) {
+        if (error?.id === 'services.storage.unknown_index' || error?.id === 'services.storage.unknown_collection') return null;
+        throw error;
+      }
+      const hits: any[] = result.hits || [];
+      const hit = hits.find((h) => h._source?.fingerprint === fingerprint);
+      if (hit) return hit._id;
+      if (hits.length < pageSize) return null;
+    }
+    return null;
   }
 
   private toPage(result: any): SearchPage {

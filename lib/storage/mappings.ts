@@ -36,6 +36,8 @@ export const KEYS_MAPPING = {
     revokedBy: keyword,
     revocationReason: { type: 'text' },
     parentKeyId: keyword,
+    uid: keyword,
+    parentUid: keyword,
   },
 };
 
@@ -48,7 +50,7 @@ export const FINGERPRINTS_MAPPING = {
   },
 };
 
-/** key id (document id) -> first revocation: a create-only document, so the first reason wins. */
+/** key storage id (document id) -> first revocation: a create-only document, so the first reason wins. */
 export const REVOCATIONS_MAPPING = {
   dynamic: 'strict',
   properties: {

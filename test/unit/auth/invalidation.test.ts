@@ -5,11 +5,14 @@ function fakeRuntime() {
   const rt = {
     resolver: {
       clear: () => calls.push('clear'),
-      invalidate: (id: string, fp?: string, deleted?: boolean) => calls.push(`invalidate ${id} ${fp} ${deleted}`),
-      invalidateUser: (userId: string) => { calls.push(`invalidateUser ${userId}`); return ['k1', 'k2']; },
+      invalidate: (h: any, fp?: string, deleted?: boolean) => calls.push(`invalidate ${h.userId}/${h.keyId} ${fp} ${deleted}`),
+      invalidateUser: (userId: string) => {
+        calls.push(`invalidateUser ${userId}`);
+        return [{ userId, keyId: 'k1' }, { userId, keyId: 'k2' }];
+      },
     },
-    sessions: { forgetLocal: (id: string) => calls.push(`forgetLocal ${id}`) },
-    connections: { expire: async (id: string) => { calls.push(`expire ${id}`); } },
+    sessions: { forgetLocal: (h: any) => calls.push(`forgetLocal ${h.userId}/${h.keyId}`) },
+    connections: { expire: async (h: any) => { calls.push(`expire ${h.userId}/${h.keyId}`); } },
   };
   return { rt: rt as any, calls };
 }
@@ -17,26 +20,32 @@ function fakeRuntime() {
 describe('applyInvalidation (messages from other nodes)', () => {
   it('changed: forgets the cached key only', async () => {
     const { rt, calls } = fakeRuntime();
-    await applyInvalidation(rt, { kind: 'changed', keyId: 'k', fingerprint: 'f' });
-    expect(calls).toEqual(['invalidate k f false']);
+    await applyInvalidation(rt, { kind: 'changed', keyId: 'k', userId: 'u', fingerprint: 'f' });
+    expect(calls).toEqual(['invalidate u/k f false']);
   });
 
   it('ended (revoked): forgets the key and ends its sessions and subscriptions, without negative-caching it', async () => {
     const { rt, calls } = fakeRuntime();
-    await applyInvalidation(rt, { kind: 'ended', keyId: 'k', fingerprint: 'f' });
-    expect(calls).toEqual(['invalidate k f false', 'forgetLocal k', 'expire k']);
+    await applyInvalidation(rt, { kind: 'ended', keyId: 'k', userId: 'u', fingerprint: 'f' });
+    expect(calls).toEqual(['invalidate u/k f false', 'forgetLocal u/k', 'expire u/k']);
   });
 
   it('deleted: also remembers the fingerprint as unknown', async () => {
     const { rt, calls } = fakeRuntime();
+    await applyInvalidation(rt, { kind: 'deleted', keyId: 'k', userId: 'u', fingerprint: 'f' });
+    expect(calls).toEqual(['invalidate u/k f true', 'forgetLocal u/k', 'expire u/k']);
+  });
+
+  it('a message without its user names no key: ignored (ids are per user)', async () => {
+    const { rt, calls } = fakeRuntime();
     await applyInvalidation(rt, { kind: 'deleted', keyId: 'k', fingerprint: 'f' });
-    expect(calls).toEqual(['invalidate k f true', 'forgetLocal k', 'expire k']);
+    expect(calls).toEqual([]);
   });
 
   it('user-deleted and all', async () => {
     const { rt, calls } = fakeRuntime();
     await applyInvalidation(rt, { kind: 'user-deleted', userId: 'u' });
     await applyInvalidation(rt, { kind: 'all' });
-    expect(calls).toEqual(['invalidateUser u', 'expire k1', 'expire k2', 'clear']);
+    expect(calls).toEqual(['invalidateUser u', 'expire u/k1', 'expire u/k2', 'clear']);
   });
 });
