@@ -1,12 +1,15 @@
 /**
  * `npm run bench`: measures, in one run against the real stack, what a plugin key costs per request
  * compared with a Kuzzle login token and a Kuzzle native API key. Prints rates and ratios measured in
- * this run (never asserted), and storage round trips per request.
+ * this run (never asserted), and storage round trips per request. Then key creation and login
+ * throughput on that (cluster-mode) node, and, on a real 3-node cluster (needs network namespaces),
+ * how fast a change made on node 1 reaches nodes 2 and 3.
  *
  * The stack runs with nativeActions 'kuzzle' so that a genuine Kuzzle native key can be created.
+ * BENCH_CLUSTER=0 skips the cluster part; BENCH_PROPAGATION_ROUNDS (default 30) sets its rounds.
  */
 import { Kuzzle, Http, WebSocket } from 'kuzzle-sdk';
-import { startStack } from './index';
+import { startStack, startCluster, namespaceSupport } from './index';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 600);
@@ -30,6 +33,72 @@ async function rate(sdk: Kuzzle, jwt: string, request: Record<string, unknown>, 
   return n / seconds;
 }
 
+async function throughput(n: number, fn: (i: number) => Promise<unknown>): Promise<number> {
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    while (next < n) {
+      const i = next++;
+      await fn(i);
+    }
+  }));
+  return n / (Number(process.hrtime.bigint() - started) / 1e9);
+}
+
+function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((s.length - 1) * p))];
+}
+
+/**
+ * On a 3-node cluster: a key warm on nodes 2 and 3 is changed on node 1; as soon as that call returned,
+ * one request goes to each of nodes 2 and 3 (the "very next request"), then each node is polled until it
+ * refuses the key. Reports the share of next requests still accepted and the time to refusal.
+ */
+async function propagation(): Promise<string[]> {
+  const missing = namespaceSupport();
+  if (process.env.BENCH_CLUSTER === '0') return ['Propagation: skipped (BENCH_CLUSTER=0)'];
+  if (missing) return [`Propagation: skipped (${missing})`];
+  const rounds = Number(process.env.BENCH_PROPAGATION_ROUNDS || 30);
+  const cluster = await startCluster({ nodes: 3 });
+  const lines = [`Propagation on a 3-node cluster (${rounds} rounds per change, HTTP; a change made on node 1, requests on nodes 2 and 3):`];
+  try {
+    const admin = await cluster.adminSdk(1);
+    const clients = [2, 3].map((i) => cluster.client(i, 'http'));
+    for (const c of clients) await c.connect();
+    for (const change of ['revokeApiKey', 'deleteApiKey', 'updateApiKey'] as const) {
+      let accepted = 0;
+      const toRefusal: number[] = [];
+      for (let round = 0; round < rounds; round++) {
+        const created = (await admin.query({ controller: 'api-keys/security', action: 'createApiKey', userId: 'admin', body: { name: `prop-${change}-${round}`, scopes: ['server:now', 'server:info'] } } as any)).result as any;
+        const jwt = created._source.token;
+        for (const c of clients) await c.query({ controller: 'server', action: 'now', jwt } as any);
+        const args: Record<string, unknown> = { controller: 'api-keys/security', action: change, userId: 'admin', _id: created._id };
+        if (change === 'updateApiKey') args.body = { scopes: ['server:info'] };
+        await admin.query(args as any);
+        const returned = process.hrtime.bigint();
+        await Promise.all(clients.map(async (c) => {
+          let first = true;
+          for (;;) {
+            const ok = await c.query({ controller: 'server', action: 'now', jwt } as any).then(() => true, () => false);
+            if (first && ok) accepted++;
+            first = false;
+            if (!ok) { toRefusal.push(Number(process.hrtime.bigint() - returned) / 1e6); return; }
+            if (Number(process.hrtime.bigint() - returned) / 1e6 > 5000) { toRefusal.push(Infinity); return; }
+          }
+        }));
+      }
+      const total = rounds * clients.length;
+      lines.push(`  ${change.padEnd(13)} next request accepted ${String(accepted).padStart(3)}/${total} (${((100 * accepted) / total).toFixed(0)}%)   first refusal received (from the call's return): median ${percentile(toRefusal, 0.5).toFixed(1)} ms, p95 ${percentile(toRefusal, 0.95).toFixed(1)} ms, max ${percentile(toRefusal, 1).toFixed(1)} ms`);
+    }
+    for (const c of clients) c.disconnect();
+    admin.disconnect();
+  } finally {
+    await cluster.stopCluster();
+  }
+  return lines;
+}
+
 function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)];
@@ -46,7 +115,7 @@ async function main(): Promise<void> {
     await admin.collection.create('bench', 'docs', {} as any);
     await admin.document.create('bench', 'docs', { n: 1 }, 'doc-1', { refresh: 'wait_for' } as any);
 
-    const login = new Kuzzle(new Http('127.0.0.1', { port: stack.port }));
+    const login = new Kuzzle(new Http(stack.host, { port: stack.port }));
     await login.connect();
     const loginToken = await login.auth.login('local', { username: 'bench', password: 'bench-password' }, '1d');
     const pluginKey = (await admin.query({ controller: 'api-keys/security', action: 'createApiKey', userId: 'bench', body: { name: 'bench' } } as any)).result._source.token;
@@ -62,7 +131,7 @@ async function main(): Promise<void> {
     };
     const lines: string[] = [];
     for (const protocol of ['http', 'websocket'] as const) {
-      const sdk = new Kuzzle(protocol === 'http' ? new Http('127.0.0.1', { port: stack.port }) : new WebSocket('127.0.0.1', { port: stack.port }));
+      const sdk = new Kuzzle(protocol === 'http' ? new Http(stack.host, { port: stack.port }) : new WebSocket(stack.host, { port: stack.port }));
       await sdk.connect();
       for (const [name, request] of Object.entries(requests)) {
         const modes: Mode[] = ['login', 'pluginKey', 'nativeKey'];
@@ -83,7 +152,7 @@ async function main(): Promise<void> {
 
     // storage round trips per request (Elasticsearch requests seen by the emulator, all indexes)
     const perRequest = async (jwt: string, n = 200) => {
-      const sdk = new Kuzzle(new Http('127.0.0.1', { port: stack.port }));
+      const sdk = new Kuzzle(new Http(stack.host, { port: stack.port }));
       await sdk.connect();
       stack.resetCounters();
       for (let i = 0; i < n; i++) await sdk.query({ controller: 'server', action: 'now', jwt } as any).catch(() => undefined);
@@ -98,6 +167,16 @@ async function main(): Promise<void> {
       'deleted plugin key': await perRequest(deletedKey),
     };
 
+    // Key creation and login throughput on this cluster-mode node (HTTP, concurrency CONCURRENCY)
+    const http = new Kuzzle(new Http(stack.host, { port: stack.port }));
+    await http.connect();
+    const adminJwt = (admin as any).jwt as string;
+    const n = Math.max(100, Math.floor(REQUESTS / 3));
+    const createRate = await throughput(n, (i) => http.query({ controller: 'api-keys/security', action: 'createApiKey', userId: 'bench', body: { name: `tp-${i}` }, jwt: adminJwt } as any));
+    const nativeCreateRate = await throughput(n, (i) => http.query({ controller: 'security', action: 'createApiKey', userId: 'bench', body: { description: `tp-${i}` }, refresh: 'false', jwt: adminJwt } as any));
+    const loginRate = await throughput(n, () => http.query({ controller: 'auth', action: 'login', strategy: 'local', body: { username: 'bench', password: 'bench-password' } } as any));
+    http.disconnect();
+
     // eslint-disable-next-line no-console
     console.log([
       '',
@@ -108,12 +187,17 @@ async function main(): Promise<void> {
       'Storage (Elasticsearch) requests per server:now request:',
       ...Object.entries(storage).map(([k, v]) => `  ${k.padEnd(20)} ${v.toFixed(3)}`),
       '',
+      `Throughput on one cluster-mode node (${n} calls, HTTP, concurrency ${CONCURRENCY}):`,
+      `  api-keys/security:createApiKey ${createRate.toFixed(0).padStart(6)} /s   native security:createApiKey ${nativeCreateRate.toFixed(0).padStart(6)} /s   auth:login ${loginRate.toFixed(0).padStart(6)} /s`,
+      '',
     ].join('\n'));
     admin.disconnect();
     login.disconnect();
   } finally {
     await stack.stopStack();
   }
+  // eslint-disable-next-line no-console
+  console.log([...(await propagation()), ''].join('\n'));
 }
 
 main().then(() => process.exit(0)).catch((error) => {
