@@ -111,16 +111,22 @@ Feature: createApiKey, getApiKey and deleteApiKey on both controllers
       """
     Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
 
-  Scenario: an existing _id is a conflict and nothing is overwritten
+  Scenario: an existing _id of the same user is a conflict and nothing is overwritten
     Given the admin created a key "first" for "alice" with:
       """
       { "_id": "{{unique:fixed}}" }
       """
     When "admin" calls "api-keys/security:createApiKey" with:
       """
-      { "userId": "{{kuid:bob}}", "_id": "{{id:first}}", "body": { "name": "second" } }
+      { "userId": "{{kuid:alice}}", "_id": "{{id:first}}", "body": { "name": "second" } }
       """
     Then the call fails with status 409 and id "plugin.api-keys.already_exists"
+    # ids are per user: bob may have his own key with that id
+    When "admin" calls "api-keys/security:createApiKey" with:
+      """
+      { "userId": "{{kuid:bob}}", "_id": "{{id:first}}", "body": { "name": "bob's" } }
+      """
+    Then the call succeeds
     When "admin" calls "api-keys/security:getApiKey" with:
       """
       { "userId": "{{kuid:alice}}", "_id": "{{id:first}}" }

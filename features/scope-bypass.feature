@@ -304,3 +304,31 @@ Feature: Scopes cannot be bypassed with spoofed arguments
     Then the call fails with status 401 and id "security.token.invalid"
     When the internal session of key "s" is checked with auth:checkToken
     Then the result field "valid" is "false"
+
+  Scenario: requests that reuse one request id never lose their key (a finished one cannot unbind another)
+    Given the admin created a key "creator" for "alice" with:
+      """
+      { "body": { "name": "creator", "scopes": ["api-keys/auth:createApiKey", "api-keys/auth:updateApiKey"] } }
+      """
+    When "key:creator" sends 20 rounds of a createApiKey beyond its scopes racing a refused server:info under one request id
+    Then every createApiKey was refused with 403 "plugin.api-keys.escalation"
+    When "key:creator" sends 20 rounds of an updateApiKey of itself to null scopes racing a refused server:info under one request id
+    Then every updateApiKey was refused with 403 "plugin.api-keys.escalation"
+
+  Scenario: admin:resetSecurity and the debugger need a literal scope
+    Given the admin created a key "everything" for "admin" with:
+      """
+      { "body": { "name": "everything", "scopes": ["*:*"] } }
+      """
+    When "key:everything" calls "admin:resetSecurity"
+    Then the call fails with status 403 and id "plugin.api-keys.scope_denied"
+    When "key:everything" calls "auth:checkRights" with:
+      """
+      { "body": { "controller": "admin", "action": "resetSecurity" } }
+      """
+    Then the result field "allowed" is "false"
+    When "key:everything" calls "debug:post" with:
+      """
+      { "body": { "method": "Runtime.evaluate", "params": { "expression": "1" } } }
+      """
+    Then the call fails with status 403 and id "plugin.api-keys.scope_denied"

@@ -2,7 +2,7 @@ import assert from 'assert';
 import { Then, When, DataTable } from '@cucumber/cucumber';
 import type { ApiKeysWorld } from '../support/world';
 import { actor, call, splitAction } from './common.steps';
-import { theStack } from '../support/stack';
+import { kuzzleAddress, theStack } from '../support/stack';
 import { redisCommand } from '../../test/stack/resp';
 import { isClassified } from '../../lib/core/resourceTable';
 import { isAlwaysAllowed } from '../../lib/core/actionRules';
@@ -136,4 +136,39 @@ When('the internal session of key {string} is sent as a token to {string}', asyn
 When('the internal session of key {string} is checked with auth:checkToken', async function (this: ApiKeysWorld, alias: string) {
   const jwt = await internalSessionOf(this, alias);
   await this.attempt(async () => (await this.admin.query({ controller: 'auth', action: 'checkToken', body: { token: jwt } } as any)).result);
+});
+
+/** The attack: a second request under the same id ends first, and its end must not unbind the first one's key. */
+When('{string} sends {int} rounds of a createApiKey beyond its scopes racing a refused server:info under one request id',
+  async function (this: ApiKeysWorld, who: string, rounds: number) {
+    await raceUnderOneId(this, who, rounds, () => ({ verb: 'POST', path: '/_/api-keys/me/_create', body: { name: 'escaped', scopes: ['*:*'] } }));
+  });
+
+When('{string} sends {int} rounds of an updateApiKey of itself to null scopes racing a refused server:info under one request id',
+  async function (this: ApiKeysWorld, who: string, rounds: number) {
+    const id = this.key(who.slice(4))._id;
+    await raceUnderOneId(this, who, rounds, () => ({ verb: 'POST', path: `/_/api-keys/me/${encodeURIComponent(id)}/_update`, body: { scopes: null } }));
+  });
+
+async function raceUnderOneId(world: ApiKeysWorld, who: string, rounds: number, attack: () => { verb: string; path: string; body: unknown }) {
+  const { host, port } = kuzzleAddress();
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${world.key(who.slice(4)).secret}` };
+  const statuses: Array<[number, string]> = [];
+  for (let round = 0; round < rounds; round++) {
+    const requestId = world.unique('shared-id');
+    const { verb, path, body } = attack();
+    const target = fetch(`http://${host}:${port}${path}?requestId=${requestId}`, { method: verb, headers, body: JSON.stringify(body) })
+      .then(async (res) => { const json: any = await res.json(); return [res.status, json.error?.id ?? 'ok'] as [number, string]; });
+    const decoys = Array.from({ length: 3 }, () => fetch(`http://${host}:${port}/_serverInfo?requestId=${requestId}`, { headers })
+      .then((res) => res.text()));
+    const [result] = await Promise.all([target, ...decoys]);
+    statuses.push(result);
+  }
+  world.vars.set('race', statuses);
+}
+
+Then('every {word} was refused with {int} {string}', function (this: ApiKeysWorld, _action: string, status: number, id: string) {
+  const statuses: Array<[number, string]> = this.vars.get('race');
+  const wrong = statuses.filter(([s, i]) => s !== status || i !== id);
+  assert.deepStrictEqual(wrong, [], `${wrong.length}/${statuses.length} rounds were not refused`);
 });

@@ -150,6 +150,20 @@ When('{string} sends {string} {string} with body:', async function (this: ApiKey
   await rawHttp(this, who, verb, path, interpolate(this, doc));
 });
 
+/**
+ * A request as a JSON document, in the current protocol: over HTTP through Kuzzle's `POST /_query` (any argument, no
+ * route needed), over WebSocket as the message itself.
+ */
+When('{string} sends the query:', async function (this: ApiKeysWorld, who: string, doc: string) {
+  const payload = parseArgs(this, doc);
+  if (this.protocol === 'http') {
+    await rawHttp(this, who, 'POST', '/_query', JSON.stringify(payload));
+    return;
+  }
+  const sdk = await actor(this, who);
+  await this.attempt(async () => (await sdk.query(payload as any)).result);
+});
+
 export async function rawHttp(world: ApiKeysWorld, who: string, verb: string, path: string, body: string | undefined): Promise<void> {
   const { host, port } = kuzzleAddress();
   const headers: Record<string, string> = { 'content-type': 'application/json' };

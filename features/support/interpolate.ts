@@ -5,6 +5,7 @@ import type { ApiKeysWorld } from './world';
  *   {{kuid:alice}}  the kuid of user alice        {{id:k1}}     the _id of key k1
  *   {{secret:k1}}   the secret of key k1          {{var:name}}  a value saved by an earlier step
  *   {{now+60000}}   Date.now() + 60000 (ms)       {{unique:x}}  a unique string
+ *   {{fingerprint:k1}} the fingerprint of key k1
  */
 export function interpolate(world: ApiKeysWorld, text: string): string {
   return text.replace(/\{\{([a-zA-Z]+)(?::([^}]+))?([+-]\d+)?\}\}/g, (_m, kind: string, name: string, offset: string) => {
@@ -12,6 +13,7 @@ export function interpolate(world: ApiKeysWorld, text: string): string {
       case 'kuid': return world.kuid(name);
       case 'id': return world.key(name)._id;
       case 'secret': return world.key(name).secret;
+      case 'fingerprint': return world.key(name).source.fingerprint;
       case 'var': return String(world.vars.get(name));
       case 'expiresAt': return String(world.key(name).source.expiresAt);
       case 'now': return String(Date.now() + Number(offset || 0));

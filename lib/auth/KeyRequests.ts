@@ -10,6 +10,8 @@
 import type { KuzzleRequest } from 'kuzzle';
 import { LruCache } from '../core/lru';
 import type { KeyContext } from '../runtime';
+import { invalidTokenError } from '../errors';
+import { SESSION_PREFIX } from './SessionManager';
 
 /** A request that runs longer than this is no longer recognised as a key request (it is then refused). */
 const BINDING_TTL_MS = 10 * 60 * 1000;
@@ -19,20 +21,50 @@ function bindingOf(requestId: string, jwt: unknown): string | null {
   return typeof jwt === 'string' ? `${requestId}\u0000${jwt}` : null;
 }
 
+/**
+ * Clients choose request ids (over WebSocket, and `?requestId=` over HTTP), so several requests of one key may be in
+ * flight under one id: a binding lives until the last of them ends, or the first to end would unbind the others.
+ */
+interface Binding {
+  ctx: KeyContext;
+  inFlight: number;
+}
+
 export class KeyRequests {
-  private readonly bound = new LruCache<string, KeyContext>(MAX_BINDINGS, BINDING_TTL_MS);
+  private readonly bound = new LruCache<string, Binding>(MAX_BINDINGS, BINDING_TTL_MS);
 
   bind(request: KuzzleRequest, session: string, ctx: KeyContext): void {
-    this.bound.set(bindingOf(request.id, session) as string, ctx);
+    const id = bindingOf(request.id, session) as string;
+    const known = this.bound.get(id);
+    this.bound.set(id, { ctx, inFlight: (known?.inFlight ?? 0) + 1 });
   }
 
   of(request: KuzzleRequest): KeyContext | undefined {
     const binding = bindingOf(request.id, request.input.jwt);
-    return binding === null ? undefined : this.bound.get(binding);
+    return binding === null ? undefined : this.bound.get(binding)?.ctx;
   }
 
   release(request: KuzzleRequest): void {
-    const binding = bindingOf(request.id, request.input.jwt);
-    if (binding !== null) this.bound.delete(binding);
+    const id = bindingOf(request.id, request.input.jwt);
+    if (id === null) return;
+    const known = this.bound.get(id);
+    if (!known) return;
+    if (known.inFlight <= 1) this.bound.delete(id);
+    else this.bound.set(id, { ctx: known.ctx, inFlight: known.inFlight - 1 });
   }
+}
+
+/**
+ * The key behind a request, for handlers and pipes that run after request:onAuthorized. A request that carries a
+ * key's internal session but has no binding is refused, never treated as an ordinary user's (fail closed).
+ */
+export async function keyContextOf(
+  rt: { keyRequests: KeyRequests; sessions: { isSession(jwt: string): Promise<boolean> } },
+  request: KuzzleRequest,
+): Promise<KeyContext | undefined> {
+  const ctx = rt.keyRequests.of(request);
+  if (ctx) return ctx;
+  const jwt = request.input.jwt;
+  if (typeof jwt === 'string' && jwt.startsWith(SESSION_PREFIX) && (await rt.sessions.isSession(jwt))) throw invalidTokenError();
+  return undefined;
 }

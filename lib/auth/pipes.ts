@@ -29,6 +29,12 @@ export function unverifiable(): ReturnType<typeof apiKeyError> {
   return apiKeyError('storage_unavailable', 'API key storage is unavailable: the key cannot be verified, retry later.');
 }
 
+/** Actions refused to every key: their result (a password, a token, a Kuzzle API key) would outlive the key. */
+export function mintsCredential(rt: Pick<Runtime, 'config'>, controller: string, action: string): boolean {
+  return isCredentialAction(controller, action)
+    || (rt.config.nativeActions === 'kuzzle' && action === 'createApiKey' && (controller === 'auth' || controller === 'security'));
+}
+
 export class RequestPipes {
   constructor(private readonly rt: Runtime, private readonly notifiableProtocols: () => string[]) {}
 
@@ -107,13 +113,9 @@ export class RequestPipes {
       : new KeyConnectionToken(key);
     (request.context as any).token = token;
 
-    if (isCredentialAction(controller, action)) {
+    if (mintsCredential(this.rt, controller, action)) {
       throw apiKeyError('credential_forbidden',
-        `${controller}:${action} is not available to requests authenticated by an API key: the new credential would outlive the key.`);
-    }
-    if (this.rt.config.nativeActions === 'kuzzle' && action === 'createApiKey' && (controller === 'auth' || controller === 'security')) {
-      throw apiKeyError('credential_forbidden',
-        `${controller}:createApiKey is served by Kuzzle here, and a Kuzzle API key created by a plugin key would outlive it.`);
+        `${controller}:${action} is not available to requests authenticated by an API key: the new credential (a password, a token, a Kuzzle API key) would outlive the key.`);
     }
     if (controller === 'auth' && action === 'logout') {
       // A logout through a key is a no-op for the key; never a global logout of its user.

@@ -7,12 +7,12 @@
  */
 import { KuzzleRequest } from 'kuzzle';
 import { evaluateScopes, intersectRights, scopesCover, Right } from '../core/scopes';
-import { isCredentialAction } from '../core/actionRules';
 import { APIKEY_PREFIX } from './KeyResolver';
 import { SESSION_PREFIX } from './SessionManager';
 import { effectiveState } from './keyState';
 import { resourcesOf } from './resources';
-import type { RequestPipes } from './pipes';
+import { keyContextOf } from './KeyRequests';
+import { mintsCredential, RequestPipes } from './pipes';
 import type { Runtime } from '../runtime';
 
 const STATES = {
@@ -25,7 +25,7 @@ export class RightsPipes {
   constructor(private readonly rt: Runtime, private readonly requestPipes: RequestPipes) {}
 
   afterGetMyRights = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
-    const ctx = this.rt.keyRequests.of(request);
+    const ctx = await keyContextOf(this.rt, request);
     const result = request.result as { hits?: Right[] } | null;
     if (ctx && result && Array.isArray(result.hits)) {
       let hits = result.hits;
@@ -36,13 +36,13 @@ export class RightsPipes {
   };
 
   afterCheckRights = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
-    const ctx = this.rt.keyRequests.of(request);
+    const ctx = await keyContextOf(this.rt, request);
     const result = request.result as { allowed?: boolean } | null;
     if (ctx && result && result.allowed) {
       const payload = (request.input.body || {}) as Record<string, any>;
       const controller = String(payload.controller);
       const action = String(payload.action);
-      let allowed = !isCredentialAction(controller, action);
+      let allowed = !mintsCredential(this.rt, controller, action);
       for (const key of [ctx.key, ...ctx.ancestors]) {
         if (!allowed) break;
         const verdict = evaluateScopes(key.scopes, controller, action);

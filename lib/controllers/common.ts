@@ -7,6 +7,7 @@ import { ApiKeyError } from '../core/errors';
 import { validateKeyId } from '../core/validation';
 import { PublicKey, StoredKey, toPublicKey } from '../core/key';
 import { keyChain } from '../auth/keyState';
+import { keyContextOf } from '../auth/KeyRequests';
 import type { NativeName, Runtime } from '../runtime';
 import type { Refresh } from '../storage/KeyRepository';
 
@@ -92,7 +93,7 @@ export function refreshOf(request: KuzzleRequest, fallback: 'wait_for' | 'false'
  * the calling key itself or on one of its descendants (keys of other users follow Kuzzle's rights only).
  */
 export async function assertMayManage(rt: Runtime, request: KuzzleRequest, target: StoredKey, what: string): Promise<void> {
-  const caller = rt.keyRequests.of(request)?.key;
+  const caller = (await keyContextOf(rt, request))?.key;
   if (!caller || caller.userId !== target.userId) return;
   if (isSameKey(target, caller) || (await isDescendant(rt, target, caller))) return;
   throw new ApiKeyError('escalation', `An API key can ${what} only itself and the keys it created (directly or not).`);

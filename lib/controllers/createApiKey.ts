@@ -8,6 +8,7 @@ import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { validateClaims, validateDescription, validateKeyId, validateName } from '../core/validation';
 import { FingerprintTakenError } from '../storage/KeyRepository';
 import type { Runtime } from '../runtime';
+import { keyContextOf } from '../auth/KeyRequests';
 import { Target, assertUserExists, callerKuid, fieldOf, scopesOf, claimsOf, nativeNameOf, refreshOf, targetUserId } from './common';
 
 /**
@@ -47,7 +48,7 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
   const expiresAt = expiresAtFrom(ttl, now);
 
   // A key-authenticated request creates keys only within what its key and each of its ancestors allow now.
-  const caller = rt.keyRequests.of(request);
+  const caller = await keyContextOf(rt, request);
   const parent = caller?.key ?? null;
   if (caller && parent) {
     if (userId !== parent.userId) {
@@ -118,6 +119,9 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
       throw error;
     }
     rt.resolver.forgetNegative(stored.fingerprint);
+    // a key deleted under this id may still be cached here or on other nodes: the new one replaces it everywhere
+    rt.resolver.invalidate(stored);
+    await rt.cluster.broadcast({ kind: 'changed', userId, keyId });
     return toPublicKey(stored, now, secret);
   }
   throw new ApiKeyError('storage_unavailable', 'Could not mint a unique API key secret, retry later.');

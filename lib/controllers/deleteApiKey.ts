@@ -2,6 +2,7 @@ import type { KuzzleRequest } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import { StoredKey, fingerprintOf } from '../core/key';
 import type { Runtime } from '../runtime';
+import { keyContextOf } from '../auth/KeyRequests';
 import type { Refresh } from '../storage/KeyRepository';
 import { validateKeyId } from '../core/validation';
 import { Target, assertMayManage, descendantsOf, destroyKey, nativeNameOf, refreshOf, targetUserId } from './common';
@@ -75,7 +76,7 @@ async function findKey(rt: Runtime, userId: string, selector: Selector, native: 
 async function deleteLegacyKey(
   rt: Runtime, request: KuzzleRequest, userId: string, selector: Selector, refresh: Refresh,
 ): Promise<{ _id: string }> {
-  if (rt.keyRequests.of(request)) {
+  if (await keyContextOf(rt, request)) {
     throw new ApiKeyError('escalation', 'An API key cannot delete a key it did not create.');
   }
   const id = selector.by === 'id' ? selector.id : await rt.repo.findLegacyKeyId(userId, selector.fingerprint);

@@ -17,43 +17,49 @@ import { verifyApiKey } from './verifyApiKey';
 
 type Handler = (rt: Runtime, request: KuzzleRequest, target: Target) => Promise<unknown>;
 
+type Route = [verb: string, path: string];
+
 interface ActionSpec {
   handler: Handler;
-  http: { security?: [string, string]; auth?: [string, string] };
+  http: { security?: Route[]; auth?: Route[] };
 }
 
 export const ACTIONS: Record<string, ActionSpec> = {
   createApiKey: {
     handler: createApiKey,
-    http: { security: ['post', 'api-keys/users/:userId/_create'], auth: ['post', 'api-keys/me/_create'] },
+    http: { security: [['post', 'api-keys/users/:userId/_create']], auth: [['post', 'api-keys/me/_create']] },
   },
   searchApiKeys: {
     handler: searchApiKeys,
-    http: { security: ['post', 'api-keys/users/:userId/_search'], auth: ['post', 'api-keys/me/_search'] },
+    http: { security: [['post', 'api-keys/users/:userId/_search']], auth: [['post', 'api-keys/me/_search']] },
   },
   scrollApiKeys: {
     handler: scrollApiKeys,
-    http: { security: ['get', 'api-keys/_scroll/:scrollId'], auth: ['get', 'api-keys/me/_scroll/:scrollId'] },
+    http: { security: [['get', 'api-keys/_scroll/:scrollId']], auth: [['get', 'api-keys/me/_scroll/:scrollId']] },
   },
   getApiKey: {
     handler: getApiKey,
-    http: { security: ['get', 'api-keys/users/:userId/:_id'], auth: ['get', 'api-keys/me/:_id'] },
+    http: { security: [['get', 'api-keys/users/:userId/:_id']], auth: [['get', 'api-keys/me/:_id']] },
   },
   updateApiKey: {
     handler: updateApiKey,
-    http: { security: ['post', 'api-keys/users/:userId/:_id/_update'], auth: ['post', 'api-keys/me/:_id/_update'] },
+    http: { security: [['post', 'api-keys/users/:userId/:_id/_update']], auth: [['post', 'api-keys/me/:_id/_update']] },
   },
   revokeApiKey: {
     handler: revokeApiKey,
-    http: { security: ['post', 'api-keys/users/:userId/:_id/_revoke'], auth: ['post', 'api-keys/me/:_id/_revoke'] },
+    http: { security: [['post', 'api-keys/users/:userId/:_id/_revoke']], auth: [['post', 'api-keys/me/:_id/_revoke']] },
   },
   deleteApiKey: {
     handler: deleteApiKey,
-    http: { security: ['delete', 'api-keys/users/:userId/:_id'], auth: ['delete', 'api-keys/me/:_id'] },
+    http: {
+      security: [['delete', 'api-keys/users/:userId/:_id'], ['post', 'api-keys/users/:userId/_delete']],
+      // by fingerprint (`?fingerprint=`) or by secret (`body.key`), without an id in the path
+      auth: [['delete', 'api-keys/me/:_id'], ['post', 'api-keys/me/_delete']],
+    },
   },
   verifyApiKey: {
     handler: (rt, request) => verifyApiKey(rt, request),
-    http: { security: ['post', 'api-keys/_verify'] },
+    http: { security: [['post', 'api-keys/_verify']] },
   },
 };
 
@@ -63,8 +69,8 @@ export const AUTH_CONTROLLER = 'api-keys/auth';
 function controller(rt: Runtime, target: Target) {
   const actions: Record<string, { handler: (request: KuzzleRequest) => Promise<unknown>; http: Array<{ verb: string; path: string }> }> = {};
   for (const [name, spec] of Object.entries(ACTIONS)) {
-    const route = spec.http[target];
-    if (!route) continue;
+    const routes = spec.http[target];
+    if (!routes) continue;
     actions[name] = {
       handler: async (request: KuzzleRequest) => {
         try {
@@ -73,7 +79,7 @@ function controller(rt: Runtime, target: Target) {
           throw toKuzzleError(error);
         }
       },
-      http: [{ verb: route[0], path: route[1] }],
+      http: routes.map(([verb, path]) => ({ verb, path })),
     };
   }
   return { actions };

@@ -5,6 +5,7 @@ import { PublicKey, StoredKey } from '../core/key';
 import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { validateClaims, validateDescription, validateName } from '../core/validation';
 import type { Runtime } from '../runtime';
+import { keyContextOf } from '../auth/KeyRequests';
 import { Target, assertMayManage, fieldOf, scopesOf, claimsOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId, publicView } from './common';
 import { isDeepStrictEqual } from 'util';
 
@@ -45,7 +46,7 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
 
   // A key-authenticated request manages only itself and its descendants, never beyond its own (and its ancestors')
   // scopes, and never changes claims: they are trusted data set by whoever created the key.
-  const caller = rt.keyRequests.of(request);
+  const caller = await keyContextOf(rt, request);
   if (caller) {
     await assertMayManage(rt, request, key, 'update');
     const chain = [caller.key, ...caller.ancestors];

@@ -44,6 +44,11 @@ export const PERSISTENT_PRIVILEGE_ACTIONS: ReadonlyArray<string> = Object.freeze
   'security:createOrReplaceProfile',
   'security:updateProfile',
   'admin:loadSecurities',
+  // restores Kuzzle's bootstrap roles, where anonymous has every right until createFirstAdmin runs again
+  'admin:resetSecurity',
+  // the Chrome DevTools protocol on the Kuzzle process: code execution, when Kuzzle's debugger is enabled
+  'debug:enable',
+  'debug:post',
 ]);
 
 const ALWAYS = new Set(ALWAYS_ALLOWED);

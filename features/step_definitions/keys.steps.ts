@@ -1,0 +1,51 @@
+import assert from 'assert';
+import { createHash } from 'crypto';
+import { When } from '@cucumber/cucumber';
+import type { ApiKeysWorld } from '../support/world';
+import { theStack } from '../support/stack';
+
+const KEYS_ALIAS = encodeURIComponent('@%plugin-api-keys.keys');
+const REVOCATIONS_ALIAS = encodeURIComponent('@%plugin-api-keys.revocations');
+
+export function storageId(userId: string, keyId: string): string {
+  return `${createHash('sha256').update(userId).digest('hex')}:${keyId}`;
+}
+
+async function es(method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${theStack().esUrl}${path}`, {
+    method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json().catch(() => null) };
+}
+
+/** A failure mid-cascade, simulated through storage: the key's document is gone, nothing else is. */
+When('the storage loses the key document of {string}', async function (this: ApiKeysWorld, alias: string) {
+  const key = this.key(alias);
+  const res = await es('DELETE', `/${KEYS_ALIAS}/_doc/${encodeURIComponent(storageId(key.userId, key._id))}?refresh=true`);
+  assert.strictEqual(res.status, 200, `positive control: the document existed (${JSON.stringify(res.json)})`);
+});
+
+/** Rewrites keys as version 0.1 stored them: document id = key id, no uid nor parentUid. */
+When('the keys {string} are rewritten in the 0.1 storage format', async function (this: ApiKeysWorld, aliases: string) {
+  for (const alias of aliases.split(',').map((a) => a.trim())) {
+    const key = this.key(alias);
+    const newId = encodeURIComponent(storageId(key.userId, key._id));
+    const doc = await es('GET', `/${KEYS_ALIAS}/_doc/${newId}`);
+    assert.strictEqual(doc.status, 200, `positive control: ${alias} is stored under its per-user id`);
+    const { uid, parentUid, ...legacy } = doc.json._source;
+    assert.ok(uid, 'positive control: the current format has a uid');
+    void parentUid;
+    assert.strictEqual((await es('PUT', `/${KEYS_ALIAS}/_doc/${encodeURIComponent(key._id)}?refresh=true`, legacy)).status < 300, true);
+    assert.strictEqual((await es('DELETE', `/${KEYS_ALIAS}/_doc/${newId}?refresh=true`)).status, 200);
+    const revocation = await es('GET', `/${REVOCATIONS_ALIAS}/_doc/${newId}`);
+    if (revocation.status === 200) {
+      await es('PUT', `/${REVOCATIONS_ALIAS}/_doc/${encodeURIComponent(key._id)}?refresh=true`, revocation.json._source);
+      await es('DELETE', `/${REVOCATIONS_ALIAS}/_doc/${newId}?refresh=true`);
+    }
+  }
+});
+
+When('Kuzzle\'s log contains {string} {int} time(s)', function (this: ApiKeysWorld, text: string, times: number) {
+  const logs = theStack().logs();
+  assert.strictEqual(logs.split(text).length - 1, times, `"${text}" in Kuzzle's output`);
+});
