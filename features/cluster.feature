@@ -51,9 +51,8 @@ Feature: API keys on a real 3-node Kuzzle cluster
     And within 1000 ms "key:k" calling "server:now" on nodes "2" fails with status 403 and id "plugin.api-keys.scope_denied"
     And "key:k" calling "server:info" on nodes "2" succeeds
 
-  # Fails today (a few of the 20 next requests are still accepted): Kuzzle's cluster broadcast resolves as
-  # soon as the message is queued on node 1, before nodes 2 and 3 applied it (~5 to 50 ms later).
-  @wip-broadcast-race
+  # Kuzzle's cluster broadcast resolves as soon as the message is queued on node 1, before nodes 2 and 3 applied it
+  # (~5 to 50 ms later): the shared revocation mark, checked on every request, is what makes this hold.
   Scenario: the very next request after a revoke, a delete or a scope update on node 1 is refused on nodes 2 and 3
     Then 10 times in a row, revoking a warm key on node 1 makes the very next request on nodes "2,3" fail with status 401 and id "plugin.api-keys.revoked"
     And 10 times in a row, deleting a warm key on node 1 makes the very next request on nodes "2,3" fail with status 401 and id "security.token.invalid"
@@ -92,9 +91,7 @@ Feature: API keys on a real 3-node Kuzzle cluster
     And cluster:status on node 1 reports 3 active nodes
     And cluster:status on node 2 reports 3 active nodes
 
-  # Fails today: node 2 still accepts the key until the heal delivers node 1's broadcast (see the
-  # scenario above). The product fix (a revocation mark every node checks) is under way.
-  @wip-revocation-mark
+  # The broadcast cannot reach node 2 until the heal: the shared revocation mark in Redis does.
   Scenario: a key revoked on node 1 during a partition is refused on the cut-off node 2 at once
     Given the admin created a key "k" on node 1 with:
       """

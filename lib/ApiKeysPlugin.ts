@@ -8,6 +8,7 @@ import { resolveConfig, PluginConfig } from './core/config';
 import { KeyRepository } from './storage/KeyRepository';
 import { COLLECTIONS } from './storage/mappings';
 import { migrateLegacyKeys } from './storage/migration';
+import { KeyQuota } from './storage/KeyQuota';
 import { KeyResolver } from './auth/KeyResolver';
 import { SessionManager } from './auth/SessionManager';
 import { UsageRecorder } from './auth/UsageRecorder';
@@ -60,6 +61,7 @@ export class ApiKeysPlugin extends Plugin {
       config,
       ask,
       repo,
+      quota: new KeyQuota(ask, repo),
       resolver,
       sessions: new SessionManager(ask, config.cacheSize),
       usage: new UsageRecorder(repo, config.lastUsedFlushInterval, (e) => log.warn(`lastUsedAt flush failed: ${(e as Error)?.message ?? e}`)),

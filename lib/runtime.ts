@@ -5,6 +5,7 @@ import type { KuzzleRequest } from 'kuzzle';
 import type { PluginConfig } from './core/config';
 import type { StoredKey } from './core/key';
 import type { KeyRepository, Ask } from './storage/KeyRepository';
+import type { KeyQuota } from './storage/KeyQuota';
 import type { KeyResolver } from './auth/KeyResolver';
 import type { SessionManager } from './auth/SessionManager';
 import type { UsageRecorder } from './auth/UsageRecorder';
@@ -29,6 +30,8 @@ export interface Runtime {
   config: PluginConfig;
   ask: Ask;
   repo: KeyRepository;
+  /** maxKeysPerUser, shared by every node */
+  quota: KeyQuota;
   resolver: KeyResolver;
   sessions: SessionManager;
   usage: UsageRecorder;

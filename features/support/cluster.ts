@@ -4,7 +4,8 @@
  * file, keyed on the file's uri, and stops when a scenario of another file starts, or in AfterAll.
  *
  * Feature tags tune it: `@cluster-nodes-<n>` (default 3), `@cluster-heartbeat-<ms>` (Kuzzle's
- * cluster.heartbeat, default 2000: a node silent for more than ~3 heartbeats is evicted).
+ * cluster.heartbeat, default 2000: a node silent for more than ~3 heartbeats is evicted),
+ * `@cluster-max-keys-<n>` (the plugin's maxKeysPerUser).
  *
  * Needs root and network namespaces: `npm run test:features` excludes @cluster when they are unavailable
  * (test/stack/run-features.ts).
@@ -36,12 +37,13 @@ Before({ timeout: 240 * 1000 }, async function ({ pickle, gherkinDocument }) {
   const featureTags = gherkinDocument.feature?.tags ?? [];
   const nodes = tagValue(featureTags, '@cluster-nodes-') ?? 3;
   const heartbeat = tagValue(featureTags, '@cluster-heartbeat-');
+  const maxKeys = tagValue(featureTags, '@cluster-max-keys-');
   const started = Date.now();
   cluster = await startCluster({
     nodes,
     esMajor: (process.env.ES_MAJOR as '7' | '8') || '7',
     verbose: process.env.STACK_VERBOSE === '1',
-    pluginConfig: { lastUsedFlushInterval: 1000 },
+    pluginConfig: { lastUsedFlushInterval: 1000, ...(maxKeys ? { maxKeysPerUser: maxKeys } : {}) },
     kuzzleConfig: heartbeat ? { 'cluster.heartbeat': heartbeat } : undefined,
   });
   clusterUri = pickle.uri;

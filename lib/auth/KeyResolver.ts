@@ -14,11 +14,13 @@ import jwt from 'jsonwebtoken';
 import { LruCache } from '../core/lru';
 import { KeyHandle, StoredKey, fingerprintOf, storageIdOf } from '../core/key';
 import { KeyRepository, Ask } from '../storage/KeyRepository';
+import { readMark } from './marks';
 
 export const APIKEY_PREFIX = 'kapikey-';
 const POSITIVE_TTL_MS = 5 * 60 * 1000;
 const NEGATIVE_TTL_MS = 60 * 1000;
 const STORAGE_TIMEOUT_MS = 5000;
+const FRESH_MS = 1000;
 
 export type Resolution =
   | { kind: 'plugin'; key: StoredKey; fingerprint: string }
@@ -44,9 +46,19 @@ export interface ResolverOptions {
   algorithm: () => string;
 }
 
+/** A cached key, with the shared mark seen before it was read from storage (see marks.ts). */
+export interface CachedKey {
+  key: StoredKey;
+  mark: string | null;
+  /** when it was read from storage (epoch ms) */
+  loadedAt: number;
+}
+
 export class KeyResolver {
   private readonly keyIds: LruCache<string, KeyHandle>;
-  private readonly keys: LruCache<string, StoredKey>;
+  private readonly keys: LruCache<string, CachedKey>;
+  /** bumped by every invalidation: a storage read that started before one is not cached */
+  private epoch = 0;
   private readonly negative: LruCache<string, 'unknown' | 'native'>;
 
   constructor(private readonly repo: KeyRepository, private readonly ask: Ask, private readonly opts: ResolverOptions) {
@@ -97,16 +109,43 @@ export class KeyResolver {
 
   /** A key of a user, through the cache; null when it does not exist. */
   async getKey(handle: KeyHandle): Promise<StoredKey | null> {
+    return (await this.entry(handle))?.key ?? null;
+  }
+
+  /** The cached key and the mark it was read under; read (mark first, then storage) when not cached. */
+  async entry(handle: KeyHandle): Promise<CachedKey | null> {
+    return this.keys.get(storageIdOf(handle)) ?? this.reload(handle);
+  }
+
+  /** Reads a key again from storage, whatever the cache holds (its mark first: see marks.ts). */
+  async reload(handle: KeyHandle): Promise<CachedKey | null> {
     const sid = storageIdOf(handle);
-    const cached = this.keys.get(sid);
-    if (cached) return cached;
+    const epoch = this.epoch;
+    const mark = await withTimeout(readMark(this.ask, handle));
     const key = await withTimeout(this.repo.getKey(handle));
-    if (key) this.keys.set(sid, key);
-    return key;
+    if (!key) {
+      this.keys.delete(sid);
+      return null;
+    }
+    const entry = { key, mark, loadedAt: Date.now() };
+    if (epoch === this.epoch) this.keys.set(sid, entry);
+    return entry;
+  }
+
+  /** Whether the key was read from storage within the last second (a fresh read needs no second one). */
+  isFresh(handle: KeyHandle, now: number): boolean {
+    const entry = this.keys.get(storageIdOf(handle));
+    return entry !== undefined && now - entry.loadedAt < FRESH_MS;
+  }
+
+  /** The mark a cached key was read under; undefined when it is not cached. */
+  cachedMark(handle: KeyHandle): string | null | undefined {
+    return this.keys.get(storageIdOf(handle))?.mark;
   }
 
   /** Forget what is cached about a key (update, revoke, delete). */
   invalidate(handle: KeyHandle, fingerprint?: string, deleted = false): void {
+    this.epoch++;
     this.keys.delete(storageIdOf(handle));
     if (fingerprint) {
       this.keyIds.delete(fingerprint);
@@ -124,7 +163,7 @@ export class KeyResolver {
   invalidateUser(userId: string): StoredKey[] {
     const keys: StoredKey[] = [];
     for (const sid of [...this.keys.keys()]) {
-      const key = this.keys.get(sid);
+      const key = this.keys.get(sid)?.key;
       if (key && key.userId === userId) {
         keys.push(key);
         this.invalidate(key, key.fingerprint, true);
@@ -134,6 +173,7 @@ export class KeyResolver {
   }
 
   clear(): void {
+    this.epoch++;
     this.keys.clear();
     this.keyIds.clear();
     this.negative.clear();

@@ -15,9 +15,12 @@ import { createHash, randomInt } from 'crypto';
 import { LruCache } from '../core/lru';
 import { NEVER } from '../core/expiry';
 import { KeyHandle, StoredKey, storageIdOf } from '../core/key';
+import { markKey } from './marks';
 import { Ask } from '../storage/KeyRepository';
 
 const POINTER = 'plugin-api-keys/session/';
+/** Kuzzle's own token cache entries: `repos/kuzzle/token/<kuid>#<jwt>` (core/security/tokenRepository) */
+const KUZZLE_TOKENS = 'repos/kuzzle/token/';
 const OWNER = 'plugin-api-keys/session-owner/';
 /** Sessions of never-expiring keys last 30 days (+ random spread) and are re-created when gone. */
 const SESSION_TTL_MS = 30 * 24 * 3600 * 1000;
@@ -66,6 +69,22 @@ export class SessionManager {
     const isSession = typeof owner === 'string';
     this.owners.set(jwt, isSession);
     return isSession;
+  }
+
+  /**
+   * One Redis round trip per request: the current marks of the key and its ancestors (see marks.ts), and whether
+   * this node's session for the key is still in Kuzzle's token cache. `session` is null when it is gone (deleted by
+   * a revocation on another node, a logout, a flush...) or when this node has none yet.
+   */
+  async probe(key: StoredKey, chain: KeyHandle[], now = Date.now()): Promise<{ marks: Array<string | null>; session: string | null }> {
+    const known = this.local.get(storageIdOf(key));
+    const usable = known !== undefined && this.usable(known, now);
+    const keys = chain.map(markKey);
+    if (usable) keys.push(`${KUZZLE_TOKENS}${key.userId}#${known.jwt}`);
+    const values: unknown[] = await this.ask('core:cache:internal:mget', keys);
+    const marks = chain.map((_, i) => (typeof values[i] === 'string' ? values[i] as string : null));
+    const alive = usable && values[chain.length] !== null && values[chain.length] !== undefined;
+    return { marks, session: alive ? known.jwt : null };
   }
 
   /** A session jwt that Kuzzle will accept now for this key's user. */

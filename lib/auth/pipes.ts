@@ -9,7 +9,7 @@
  *   Native API-key actions are then re-routed to the plugin (drop-in).
  * - request:afterExecution: the request's key binding is released.
  */
-import { KuzzleRequest } from 'kuzzle';
+import { KuzzleError, KuzzleRequest } from 'kuzzle';
 import { evaluateScopes, scopesCover } from '../core/scopes';
 import { isCredentialAction } from '../core/actionRules';
 import { apiKeyError, invalidTokenError } from '../errors';
@@ -64,12 +64,31 @@ export class RequestPipes {
     if (resolution.kind === 'native') return request; // Kuzzle's own API key: Kuzzle verifies it
     if (resolution.kind !== 'plugin') throw invalidTokenError();
 
-    const { key } = resolution;
     const now = this.rt.now();
+    let key = resolution.key;
     let chain;
+    let session: string | null;
     try {
       chain = await keyChain(this.rt.resolver, key, now);
-    } catch {
+      // One Redis round trip: the shared marks of the key and its ancestors, and this node's session for it.
+      const handles = [key, ...chain.ancestors];
+      const probe = await this.rt.sessions.probe(key, handles, now);
+      session = probe.session;
+      const stale = handles.filter((h, i) => probe.marks[i] !== this.rt.resolver.cachedMark(h));
+      // A session gone (revoked elsewhere, logout, flush) is also a reason to look again before re-minting one.
+      if (session === null && !this.rt.resolver.isFresh(key, now) && !stale.includes(key)) stale.push(key);
+      if (stale.length > 0) {
+        for (const handle of stale) await this.rt.resolver.reload(handle);
+        const entry = await this.rt.resolver.entry(key);
+        if (!entry || entry.key.fingerprint !== resolution.fingerprint) {
+          this.rt.resolver.invalidate(resolution.key, resolution.fingerprint, true);
+          throw invalidTokenError();
+        }
+        key = entry.key;
+        chain = await keyChain(this.rt.resolver, key, now);
+      }
+    } catch (error) {
+      if (error instanceof KuzzleError) throw error;
       throw unverifiable();
     }
     const { state } = chain;
@@ -81,13 +100,14 @@ export class RequestPipes {
     }
     if (state === 'orphan') throw invalidTokenError();
 
-    let session: string;
-    try {
-      session = await this.rt.sessions.sessionFor(key, now);
-    } catch (error) {
-      if (error instanceof UserGoneError) throw invalidTokenError();
-      this.rt.log.warn(`api key session unavailable: ${(error as Error)?.message ?? error}`);
-      throw unverifiable();
+    if (session === null) {
+      try {
+        session = await this.rt.sessions.sessionFor(key, now);
+      } catch (error) {
+        if (error instanceof UserGoneError) throw invalidTokenError();
+        this.rt.log.warn(`api key session unavailable: ${(error as Error)?.message ?? error}`);
+        throw unverifiable();
+      }
     }
     request.input.jwt = session;
     this.rt.keyRequests.bind(request, session, { key, ancestors: chain.ancestors });

@@ -8,6 +8,7 @@ import { validateKeyId } from '../core/validation';
 import { PublicKey, StoredKey, toPublicKey } from '../core/key';
 import { keyChain } from '../auth/keyState';
 import { keyContextOf } from '../auth/KeyRequests';
+import { touchMark } from '../auth/marks';
 import type { NativeName, Runtime } from '../runtime';
 import type { Refresh } from '../storage/KeyRepository';
 
@@ -30,7 +31,12 @@ export function callerKuid(request: KuzzleRequest): string {
 
 /** api-keys/security: the `userId` argument; api-keys/auth: the caller. */
 export function targetUserId(request: KuzzleRequest, target: Target): string {
-  return target === 'security' ? request.getString('userId') : callerKuid(request);
+  if (target === 'auth') return callerKuid(request);
+  const userId = request.getString('userId');
+  if (userId.trim() === '' || userId.length > 512) {
+    throw new ApiKeyError('invalid_argument', 'Invalid argument "userId": expected a user id (1 to 512 characters).');
+  }
+  return userId;
 }
 
 /** A key field: from the body first, then from the top-level arguments (the SDK copies options there). */
@@ -124,6 +130,7 @@ export async function publicView(rt: Runtime, key: StoredKey): Promise<PublicKey
 /** A key changed (update, revoke): forget cached copies here and on other nodes. */
 export async function keyChanged(rt: Runtime, key: StoredKey, opts: { endSessions: boolean }): Promise<void> {
   rt.resolver.invalidate(key, key.fingerprint);
+  await touchMark(rt.ask, key);
   if (opts.endSessions) {
     await rt.sessions.drop(key);
     await rt.connections.expire(key);
@@ -149,6 +156,8 @@ export async function destroyKey(rt: Runtime, key: StoredKey, refresh: Refresh):
   rt.resolver.invalidate(key, key.fingerprint, true);
   const existed = await rt.repo.deleteKey(key, refresh);
   rt.resolver.invalidate(key, key.fingerprint, true);
+  await touchMark(rt.ask, key);
+  if (existed) await rt.quota.giveBack(key.userId).catch(() => undefined);
   rt.usage.forget(key);
   await rt.sessions.drop(key).catch((e) => rt.log.warn(`api key session cleanup failed: ${e?.message ?? e}`));
   await rt.connections.expire(key);

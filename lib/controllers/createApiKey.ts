@@ -76,13 +76,39 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
   }
 
   const user = await assertUserExists(rt, userId);
-  if (rt.config.maxKeysPerUser !== -1) {
-    const count = await rt.repo.count({ term: { userId } });
-    if (count >= rt.config.maxKeysPerUser) {
-      throw new ApiKeyError('too_many_keys', `User "${userId}" already has ${count} API keys (limit: ${rt.config.maxKeysPerUser}).`);
+  const limited = rt.config.maxKeysPerUser !== -1;
+  if (limited) {
+    const slot = await rt.quota.take(userId, rt.config.maxKeysPerUser);
+    if (!slot.taken) {
+      throw new ApiKeyError('too_many_keys', `User "${userId}" already has ${slot.count} API keys (limit: ${rt.config.maxKeysPerUser}).`);
     }
   }
+  try {
+    return await mintAndStore(rt, { userId, keyId, name, description, scopes, claims, expiresAt, ttl, now, creator, parent, refresh, user });
+  } catch (error) {
+    if (limited) await rt.quota.giveBack(userId).catch(() => undefined);
+    throw error;
+  }
+}
 
+interface NewKey {
+  userId: string;
+  keyId: string;
+  name: string | null;
+  description: string | null;
+  scopes: string[] | null;
+  claims: Record<string, unknown> | null;
+  expiresAt: number;
+  ttl: number;
+  now: number;
+  creator: string;
+  parent: StoredKey | null;
+  refresh: 'wait_for' | 'false';
+  user: unknown;
+}
+
+async function mintAndStore(rt: Runtime, k: NewKey): Promise<PublicKey> {
+  const { userId, keyId, name, description, scopes, claims, expiresAt, ttl, now, creator, parent, refresh, user } = k;
   for (let attempt = 0; attempt < MINT_ATTEMPTS; attempt++) {
     const token = await rt.ask('core:security:token:create', user, {
       type: 'apiKey',

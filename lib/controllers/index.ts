@@ -76,7 +76,10 @@ function controller(rt: Runtime, target: Target) {
         try {
           return await spec.handler(rt, request, target);
         } catch (error) {
-          throw toKuzzleError(error);
+          const answer = toKuzzleError(error);
+          // an error that is neither ours nor Kuzzle's is a bug: it is refused (fail closed), and it must be seen
+          if (answer.status >= 500) rt.log.error(`${target === 'auth' ? AUTH_CONTROLLER : SECURITY_CONTROLLER}:${name} failed: ${(error as Error)?.stack ?? error}`);
+          throw answer;
         }
       },
       http: routes.map(([verb, path]) => ({ verb, path })),

@@ -4,6 +4,7 @@
  * sessions; the keys go by query, whatever their number.
  */
 import type { StoredKey } from '../core/key';
+import { touchMark } from '../auth/marks';
 import type { KuzzleRequest } from 'kuzzle';
 import type { Runtime } from '../runtime';
 
@@ -11,6 +12,7 @@ import type { Runtime } from '../runtime';
 async function forgetDeleted(rt: Runtime, keys: StoredKey[]): Promise<void> {
   for (const key of keys) {
     rt.resolver.invalidate(key, key.fingerprint, true);
+    await touchMark(rt.ask, key).catch((e) => rt.log.error(`could not mark deleted API key "${key.keyId}": ${e?.message ?? e}`));
     rt.usage.forget(key);
     await rt.sessions.drop(key).catch(() => undefined);
     await rt.connections.expire(key);
@@ -21,6 +23,7 @@ export async function deleteKeysOfUser(rt: Runtime, userId: string): Promise<voi
   try {
     rt.resolver.invalidateUser(userId);
     const keys = await rt.repo.deleteWhere({ term: { userId } });
+    await rt.quota.forget(userId);
     await forgetDeleted(rt, keys);
     await rt.cluster.broadcast({ kind: 'user-deleted', userId });
   } catch (error) {
@@ -31,6 +34,7 @@ export async function deleteKeysOfUser(rt: Runtime, userId: string): Promise<voi
 export async function deleteAllKeys(rt: Runtime): Promise<void> {
   try {
     const keys = await rt.repo.deleteWhere({ match_all: {} });
+    for (const userId of new Set(keys.map((k) => k.userId))) await rt.quota.forget(userId);
     await forgetDeleted(rt, keys);
     rt.resolver.clear();
     await rt.cluster.broadcast({ kind: 'all' });

@@ -6,7 +6,6 @@
  *   namespaces (root, iproute2, iptables). Otherwise one line `@cluster skipped: <reason>` is printed
  *   and they are excluded, unless REQUIRE_CLUSTER=1 (CI), which makes that a failure.
  * - CLUSTER_PROFILES=http,websocket (default: both) chooses the profiles the @cluster features run in.
- * - @wip-revocation-mark and @wip-broadcast-race scenarios (product fixes under way) are excluded.
  * - CUCUMBER_TAGS, FEATURES and ES_MAJOR pass through (see cucumber.js).
  */
 import { spawnSync } from 'child_process';
@@ -38,7 +37,7 @@ function main(): number {
   const cucumber = path.resolve(__dirname, '../../node_modules/.bin/cucumber-js');
   for (const profile of PROFILES) {
     const withCluster = !missing && clusterProfiles.includes(profile);
-    const tags = and(process.env.CUCUMBER_TAGS, 'not @wip-revocation-mark and not @wip-broadcast-race', withCluster ? null : 'not @cluster');
+    const tags = and(process.env.CUCUMBER_TAGS, withCluster ? null : 'not @cluster');
     const started = Date.now();
     const result = spawnSync(cucumber, ['-p', profile], {
       stdio: 'inherit',
