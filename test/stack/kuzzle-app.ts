@@ -51,6 +51,8 @@ async function main(): Promise<void> {
   // would add a second api-keys plugin here ("A plugin named api-keys already exists"). Each Kuzzle
   // child reads its own directory instead (Kuzzle's code is unchanged: only that path is set).
   const enabledDir = cfg.pluginsEnabledDir;
+  // the parent removes it too (when this process is SIGKILLed); this covers a parent that died first
+  process.on('exit', () => fs.rmSync(enabledDir, { force: true, recursive: true }));
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const PluginsManager = require(path.join(path.dirname(require.resolve('kuzzle')), 'lib', 'core', 'plugin', 'pluginsManager.js'));
   const loadPlugins = PluginsManager.prototype.loadPlugins;
