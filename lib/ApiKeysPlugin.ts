@@ -15,6 +15,7 @@ import { UsageRecorder } from './auth/UsageRecorder';
 import { ClusterSync } from './auth/ClusterSync';
 import { applyInvalidation } from './auth/invalidation';
 import { ConnectionTokens } from './auth/ConnectionTokens';
+import { SubscriptionGuard } from './auth/SubscriptionGuard';
 import { RequestPipes } from './auth/pipes';
 import { RightsPipes } from './auth/rightsPipes';
 import { KeyRequests } from './auth/KeyRequests';
@@ -54,6 +55,8 @@ export class ApiKeysPlugin extends Plugin {
     const securityConfig = kuzzle.config.security;
     const resolver = new KeyResolver(repo, ask, {
       cacheSize: config.cacheSize,
+      cacheTTL: config.cacheTTL,
+      negativeCacheTTL: config.negativeCacheTTL,
       secret: () => kuzzle.secret,
       algorithm: () => securityConfig.authToken?.algorithm ?? securityConfig.jwt?.algorithm ?? 'HS256',
     });
@@ -67,6 +70,7 @@ export class ApiKeysPlugin extends Plugin {
       usage: new UsageRecorder(repo, config.lastUsedFlushInterval, (e) => log.warn(`lastUsedAt flush failed: ${(e as Error)?.message ?? e}`)),
       cluster: new ClusterSync((context.accessors as any).cluster, log.debug),
       connections: new ConnectionTokens(() => kuzzle.tokenManager),
+      subscriptions: null as unknown as SubscriptionGuard,
       keyRequests: new KeyRequests(),
       lookups: new KuzzleResourceLookups(ask, () => ({
         defaultTTL: kuzzle.config.services?.storageEngine?.defaults?.scrollTTL,
@@ -78,7 +82,9 @@ export class ApiKeysPlugin extends Plugin {
       now: () => Date.now(),
     };
 
+    rt.subscriptions = new SubscriptionGuard(rt, config.subscriptionCheckInterval);
     await rt.cluster.listen((message) => { void applyInvalidation(rt, message); });
+    rt.subscriptions.start();
     rt.usage.start();
 
     const pipes = new RequestPipes(rt, () => kuzzle.config.internal.notifiableProtocols);
@@ -88,6 +94,9 @@ export class ApiKeysPlugin extends Plugin {
       'request:beforeExecution': pipes.beforeExecution,
       'request:onAuthorized': pipes.onAuthorized,
       'request:afterExecution': pipes.afterExecution,
+      'request:onUnauthorized': pipes.onUnauthorized,
+      'realtime:afterSubscribe': rt.subscriptions.recorder('subscribe'),
+      'realtime:afterJoin': rt.subscriptions.recorder('join'),
       'document:afterSearch': pipes.afterSearch,
       'document:afterScroll': pipes.afterScroll,
       'auth:afterGetMyRights': rights.afterGetMyRights,
@@ -97,12 +106,14 @@ export class ApiKeysPlugin extends Plugin {
       'security:afterDeleteUser': userDeletionPipes.afterDeleteUser(rt),
       'security:afterMDeleteUsers': userDeletionPipes.afterMDeleteUsers(rt),
       'admin:afterResetSecurity': userDeletionPipes.afterResetSecurity(rt),
-      'kuzzle:shutdown': async () => { await rt.usage.stop(); },
+      'kuzzle:shutdown': async () => { rt.subscriptions.stop(); await rt.usage.stop(); },
     };
     this.hooks = <any>{
       // Every user deletion (API or not) and admin:resetSecurity take the users' keys with them.
       'core:security:user:delete': (event: { args: unknown[] }) => deleteKeysOfUser(rt, String(event?.args?.[0])),
       'core:security:user:truncate': () => deleteAllKeys(rt),
+      'core:realtime:user:unsubscribe:after': rt.subscriptions.onUnsubscribed,
+      'connection:remove': rt.subscriptions.onConnectionRemoved,
     };
   }
 }

@@ -11,6 +11,7 @@ import type { SessionManager } from './auth/SessionManager';
 import type { UsageRecorder } from './auth/UsageRecorder';
 import type { ClusterSync } from './auth/ClusterSync';
 import type { ConnectionTokens } from './auth/ConnectionTokens';
+import type { SubscriptionGuard } from './auth/SubscriptionGuard';
 import type { KeyRequests } from './auth/KeyRequests';
 import type { KuzzleResourceLookups } from './auth/ResourceLookups';
 
@@ -19,6 +20,8 @@ export interface KeyContext {
   key: StoredKey;
   /** parent first: the request may do at most what each of them may do */
   ancestors: StoredKey[];
+  /** the fingerprint of the secret the request came with */
+  fingerprint: string;
 }
 
 /** Native action names served by the plugin (drop-in), as `controller:action`. */
@@ -37,6 +40,8 @@ export interface Runtime {
   usage: UsageRecorder;
   cluster: ClusterSync;
   connections: ConnectionTokens;
+  /** what each key opened on this node, ended and narrowed with the key */
+  subscriptions: SubscriptionGuard;
   /** requests authenticated by a plugin key */
   keyRequests: KeyRequests;
   /** resources Kuzzle does not carry in the request (rooms, scroll ids) */

@@ -1,14 +1,14 @@
 /**
- * Realtime connections authenticated by a key are linked, in Kuzzle's token manager, to a token that
- * stands for the KEY (not for its internal session): subscriptions then live exactly as long as the key.
- * Kuzzle ends them when that token expires (the key's expiresAt), and this plugin ends them when the key
- * is deleted or revoked. A logout or a Redis flush, which only delete the session, leave them alone.
+ * Kuzzle links each realtime connection to the token of its last request, and ends every subscription of the
+ * connection when that token is deleted or expires. A key's internal session must never be that token: deleting
+ * it (revocation, logout, a flush) would end the subscriptions OTHER credentials made on the socket. So a key's
+ * request links the connection to a placeholder that stands for the key, never expires and is never deleted;
+ * the plugin ends the key's own subscriptions itself (SubscriptionGuard).
  *
- * The token's type is 'apiKey' (its jwt starts with `kapikey-`), so Kuzzle's auth:logout does not try to
+ * The placeholder's type is 'apiKey' (its jwt starts with `kapikey-`), so Kuzzle's auth:logout does not try to
  * delete it. It is never stored anywhere and is not a credential.
  */
-import { NEVER } from '../core/expiry';
-import { KeyHandle, StoredKey, storageIdOf } from '../core/key';
+import { StoredKey, storageIdOf } from '../core/key';
 
 /** Kuzzle's token manager treats -1 badly in its expiry timer: use the largest date instead. */
 const FAR_FUTURE = 8.64e15;
@@ -24,7 +24,7 @@ export class KeyConnectionToken {
 
   constructor(key: StoredKey) {
     this.userId = key.userId;
-    this.expiresAt = key.expiresAt === NEVER ? FAR_FUTURE : key.expiresAt;
+    this.expiresAt = FAR_FUTURE;
     this.ttl = key.ttl;
     this.jwt = `kapikey-connection:${storageIdOf(key)}`;
     this._id = `${key.userId}#${this.jwt}@${this.expiresAt}`;
@@ -37,41 +37,15 @@ export class KeyConnectionToken {
 
 interface TokenManagerLike {
   link(token: unknown, connectionId: string): void;
-  expire(token: unknown): Promise<void>;
 }
 
 export class ConnectionTokens {
-  private readonly byKey = new Map<string, Map<string, KeyConnectionToken>>();
-
   constructor(private readonly tokenManager: () => TokenManagerLike | undefined) {}
 
-  tokenFor(key: StoredKey): KeyConnectionToken {
-    const sid = storageIdOf(key);
-    let tokens = this.byKey.get(sid);
-    if (!tokens) {
-      tokens = new Map();
-      this.byKey.set(sid, tokens);
-    }
-    const token = new KeyConnectionToken(key);
-    const known = tokens.get(token._id);
-    if (known) return known;
-    tokens.set(token._id, token);
-    return token;
-  }
-
+  /** Links the connection to the key's placeholder (replacing the session Kuzzle linked it to). */
   link(key: StoredKey, connectionId: string): KeyConnectionToken {
-    const token = this.tokenFor(key);
+    const token = new KeyConnectionToken(key);
     this.tokenManager()?.link(token, connectionId);
     return token;
-  }
-
-  /** Ends the realtime subscriptions of every connection that used this key on this node. */
-  async expire(handle: KeyHandle): Promise<void> {
-    const sid = storageIdOf(handle);
-    const tokens = this.byKey.get(sid);
-    this.byKey.delete(sid);
-    if (!tokens) return;
-    const manager = this.tokenManager();
-    for (const token of tokens.values()) await manager?.expire(token);
   }
 }

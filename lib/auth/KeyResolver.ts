@@ -17,8 +17,6 @@ import { KeyRepository, Ask } from '../storage/KeyRepository';
 import { readMark } from './marks';
 
 export const APIKEY_PREFIX = 'kapikey-';
-const POSITIVE_TTL_MS = 5 * 60 * 1000;
-const NEGATIVE_TTL_MS = 60 * 1000;
 const STORAGE_TIMEOUT_MS = 5000;
 const FRESH_MS = 1000;
 
@@ -42,6 +40,8 @@ function withTimeout<T>(promise: Promise<T>): Promise<T> {
 
 export interface ResolverOptions {
   cacheSize: number;
+  cacheTTL: number;
+  negativeCacheTTL: number;
   secret: () => string;
   algorithm: () => string;
 }
@@ -62,10 +62,10 @@ export class KeyResolver {
   private readonly negative: LruCache<string, 'unknown' | 'native'>;
 
   constructor(private readonly repo: KeyRepository, private readonly ask: Ask, private readonly opts: ResolverOptions) {
-    this.keyIds = new LruCache(opts.cacheSize, POSITIVE_TTL_MS);
-    this.keys = new LruCache(opts.cacheSize, POSITIVE_TTL_MS);
+    this.keyIds = new LruCache(opts.cacheSize, opts.cacheTTL);
+    this.keys = new LruCache(opts.cacheSize, opts.cacheTTL);
     // bounded beside the positive cache: never more entries than it, at least a small floor
-    this.negative = new LruCache(Math.max(100, Math.min(opts.cacheSize, 10000)), NEGATIVE_TTL_MS);
+    this.negative = new LruCache(Math.max(100, Math.min(opts.cacheSize, 10000)), opts.negativeCacheTTL);
   }
 
   /** The owner (`_id` claim) if the token is signed by this Kuzzle; null otherwise. Embedded exp ignored. */

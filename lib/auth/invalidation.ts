@@ -5,16 +5,19 @@ import type { InvalidationMessage } from './ClusterSync';
 import type { Runtime } from '../runtime';
 
 export async function applyInvalidation(
-  rt: Pick<Runtime, 'resolver' | 'sessions' | 'connections'>,
+  rt: Pick<Runtime, 'resolver' | 'sessions' | 'subscriptions'>,
   message: InvalidationMessage,
 ): Promise<void> {
   if (message.kind === 'all') {
     rt.resolver.clear();
+    await rt.subscriptions.endAll();
     return;
   }
   if (message.kind === 'user-deleted') {
     if (message.userId) {
-      for (const key of rt.resolver.invalidateUser(message.userId)) await rt.connections.expire(key);
+      rt.resolver.invalidateUser(message.userId);
+      // through the registry, never the cache: a key idle here for long is no longer cached
+      await rt.subscriptions.endUser(message.userId);
     }
     return;
   }
@@ -23,6 +26,8 @@ export async function applyInvalidation(
   rt.resolver.invalidate(handle, message.fingerprint, message.kind === 'deleted');
   if (message.kind === 'deleted' || message.kind === 'ended') {
     rt.sessions.forgetLocal(handle);
-    await rt.connections.expire(handle);
+    await rt.subscriptions.end(handle);
+  } else {
+    await rt.subscriptions.recheckUser(handle.userId);
   }
 }

@@ -18,6 +18,7 @@ import { SESSION_PREFIX, UserGoneError } from './SessionManager';
 import { keyChain } from './keyState';
 import { describeResources, resourcesOf } from './resources';
 import { KeyConnectionToken } from './ConnectionTokens';
+import { StoredKey, storageIdOf } from '../core/key';
 import type { KeyContext, NativeName, Runtime } from '../runtime';
 
 const NATIVE_ACTIONS = new Set(['createApiKey', 'searchApiKeys', 'deleteApiKey']);
@@ -54,14 +55,17 @@ export class RequestPipes {
 
   beforeExecution = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
     const secret = request.input.jwt;
-    if (typeof secret !== 'string') return request;
-    if (!secret.startsWith(APIKEY_PREFIX)) {
+    if (typeof secret !== 'string' || !secret.startsWith(APIKEY_PREFIX)) {
       if (await this.isSession(secret)) throw invalidTokenError();
+      this.noteCredential(request, typeof secret === 'string' ? secret : 'anonymous');
       return request;
     }
 
     const resolution = await this.resolveOrFail(secret);
-    if (resolution.kind === 'native') return request; // Kuzzle's own API key: Kuzzle verifies it
+    if (resolution.kind === 'native') {
+      this.noteCredential(request, secret);
+      return request; // Kuzzle's own API key: Kuzzle verifies it
+    }
     if (resolution.kind !== 'plugin') throw invalidTokenError();
 
     const now = this.rt.now();
@@ -110,7 +114,8 @@ export class RequestPipes {
       }
     }
     request.input.jwt = session;
-    this.rt.keyRequests.bind(request, session, { key, ancestors: chain.ancestors });
+    this.rt.keyRequests.bind(request, session, { key, ancestors: chain.ancestors, fingerprint: resolution.fingerprint });
+    this.noteCredential(request, storageIdOf(key));
     this.rt.usage.record(key, now);
     return request;
   };
@@ -126,18 +131,16 @@ export class RequestPipes {
     const controller = request.input.controller ?? '';
     const action = request.input.action ?? '';
     const { key } = ctx;
-    // The connection (and its subscriptions) follows the key, not the internal session.
-    const connection = request.context.connection;
-    const token = this.notifiableProtocols().includes(connection.protocol as string)
-      ? this.rt.connections.link(key, connection.id as string)
-      : new KeyConnectionToken(key);
-    (request.context as any).token = token;
+    const logout = controller === 'auth' && action === 'logout';
+    // Never the session: Kuzzle would end the socket's subscriptions with it. A logout through a key gets a
+    // throw-away placeholder, so that it unlinks nothing.
+    (request.context as any).token = logout ? new KeyConnectionToken(key) : this.linkPlaceholder(request, key);
 
     if (mintsCredential(this.rt, controller, action)) {
       throw apiKeyError('credential_forbidden',
         `${controller}:${action} is not available to requests authenticated by an API key: the new credential (a password, a token, a Kuzzle API key) would outlive the key.`);
     }
-    if (controller === 'auth' && action === 'logout') {
+    if (logout) {
       // A logout through a key is a no-op for the key; never a global logout of its user.
       // (Over HTTP a boolean is true when present in the query string: remove it.)
       delete (request.input.args as any).global;
@@ -160,6 +163,28 @@ export class RequestPipes {
       }
       const whose = key === ctx.key ? 'API key scopes' : `The scopes of its ancestor key "${key.keyId}"`;
       throw apiKeyError('scope_denied', `${whose} do not allow ${controller}:${action}${detail}.`);
+    }
+  }
+
+  /** A key request refused by Kuzzle's rights: the connection must not stay linked to the session either. */
+  onUnauthorized = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
+    const ctx = this.rt.keyRequests.of(request);
+    if (ctx) this.linkPlaceholder(request, ctx.key);
+    return request;
+  };
+
+  private linkPlaceholder(request: KuzzleRequest, key: StoredKey): KeyConnectionToken {
+    const connection = request.context.connection;
+    return this.notifiableProtocols().includes(connection?.protocol as string)
+      ? this.rt.connections.link(key, connection.id as string)
+      : new KeyConnectionToken(key);
+  }
+
+  /** Who spoke on a realtime connection (SubscriptionRegistry ends a key's subscriptions by it). */
+  private noteCredential(request: KuzzleRequest, credential: string): void {
+    const connection = request.context.connection;
+    if (connection?.id && this.notifiableProtocols().includes(connection.protocol as string)) {
+      this.rt.subscriptions.registry.noteCredential(connection.id as string, credential);
     }
   }
 

@@ -133,7 +133,10 @@ export async function keyChanged(rt: Runtime, key: StoredKey, opts: { endSession
   await touchMark(rt.ask, key);
   if (opts.endSessions) {
     await rt.sessions.drop(key);
-    await rt.connections.expire(key);
+    await rt.subscriptions.end(key);
+  } else {
+    // narrower scopes (its own or, for its descendants, an ancestor's) end what they no longer allow
+    await rt.subscriptions.recheckUser(key.userId);
   }
   await rt.cluster.broadcast({ kind: opts.endSessions ? 'ended' : 'changed', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
 }
@@ -160,7 +163,7 @@ export async function destroyKey(rt: Runtime, key: StoredKey, refresh: Refresh):
   if (existed) await rt.quota.giveBack(key.userId).catch(() => undefined);
   rt.usage.forget(key);
   await rt.sessions.drop(key).catch((e) => rt.log.warn(`api key session cleanup failed: ${e?.message ?? e}`));
-  await rt.connections.expire(key);
+  await rt.subscriptions.end(key);
   await rt.cluster.broadcast({ kind: 'deleted', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
   return existed;
 }

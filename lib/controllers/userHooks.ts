@@ -15,7 +15,7 @@ async function forgetDeleted(rt: Runtime, keys: StoredKey[]): Promise<void> {
     await touchMark(rt.ask, key).catch((e) => rt.log.error(`could not mark deleted API key "${key.keyId}": ${e?.message ?? e}`));
     rt.usage.forget(key);
     await rt.sessions.drop(key).catch(() => undefined);
-    await rt.connections.expire(key);
+    await rt.subscriptions.end(key);
   }
 }
 
@@ -25,6 +25,7 @@ export async function deleteKeysOfUser(rt: Runtime, userId: string): Promise<voi
     const keys = await rt.repo.deleteWhere({ term: { userId } });
     await rt.quota.forget(userId);
     await forgetDeleted(rt, keys);
+    await rt.subscriptions.endUser(userId);
     await rt.cluster.broadcast({ kind: 'user-deleted', userId });
   } catch (error) {
     rt.log.error(`could not delete the API keys of deleted user "${userId}": ${(error as Error)?.message ?? error}`);
@@ -37,6 +38,7 @@ export async function deleteAllKeys(rt: Runtime): Promise<void> {
     for (const userId of new Set(keys.map((k) => k.userId))) await rt.quota.forget(userId);
     await forgetDeleted(rt, keys);
     rt.resolver.clear();
+    await rt.subscriptions.endAll();
     await rt.cluster.broadcast({ kind: 'all' });
   } catch (error) {
     rt.log.error(`could not delete API keys after a security reset: ${(error as Error)?.message ?? error}`);

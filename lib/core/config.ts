@@ -17,6 +17,12 @@ export interface PluginConfig {
   lastUsedFlushInterval: number;
   /** largest serialised claims, in bytes */
   claimsMaxBytes: number;
+  /** ms a resolved key stays cached (a bound on memory, not on correctness: see the shared mark) */
+  cacheTTL: number;
+  /** ms an unknown or Kuzzle-native fingerprint stays remembered */
+  negativeCacheTTL: number;
+  /** ms between two re-checks of the keys holding realtime subscriptions on a node */
+  subscriptionCheckInterval: number;
 }
 
 export const CONFIG_DEFAULTS: Readonly<Omit<PluginConfig, 'maxTTL'>> = Object.freeze({
@@ -25,6 +31,9 @@ export const CONFIG_DEFAULTS: Readonly<Omit<PluginConfig, 'maxTTL'>> = Object.fr
   cacheSize: 10000,
   lastUsedFlushInterval: 10000,
   claimsMaxBytes: 8192,
+  cacheTTL: 300000,
+  negativeCacheTTL: 60000,
+  subscriptionCheckInterval: 10000,
 });
 
 /**
@@ -46,6 +55,9 @@ const KNOWN_KEYS: ReadonlyArray<keyof PluginConfig> = Object.freeze([
   'cacheSize',
   'lastUsedFlushInterval',
   'claimsMaxBytes',
+  'cacheTTL',
+  'negativeCacheTTL',
+  'subscriptionCheckInterval',
 ]);
 
 const PREFIX = '[api-keys] Invalid configuration:';
@@ -149,5 +161,12 @@ export function resolveConfig(raw: unknown, kuzzleApiKeyMaxTTL: number): PluginC
     claimsMaxBytes: given('claimsMaxBytes')
       ? readInteger('claimsMaxBytes', source.claimsMaxBytes, 2, false)
       : CONFIG_DEFAULTS.claimsMaxBytes,
+    cacheTTL: given('cacheTTL') ? readDuration('cacheTTL', source.cacheTTL, 100, false) : CONFIG_DEFAULTS.cacheTTL,
+    negativeCacheTTL: given('negativeCacheTTL')
+      ? readDuration('negativeCacheTTL', source.negativeCacheTTL, 100, false)
+      : CONFIG_DEFAULTS.negativeCacheTTL,
+    subscriptionCheckInterval: given('subscriptionCheckInterval')
+      ? readDuration('subscriptionCheckInterval', source.subscriptionCheckInterval, 100, false)
+      : CONFIG_DEFAULTS.subscriptionCheckInterval,
   };
 }

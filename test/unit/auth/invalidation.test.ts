@@ -12,28 +12,33 @@ function fakeRuntime() {
       },
     },
     sessions: { forgetLocal: (h: any) => calls.push(`forgetLocal ${h.userId}/${h.keyId}`) },
-    connections: { expire: async (h: any) => { calls.push(`expire ${h.userId}/${h.keyId}`); } },
+    subscriptions: {
+      end: async (h: any) => { calls.push(`end ${h.userId}/${h.keyId}`); },
+      endUser: async (userId: string) => { calls.push(`endUser ${userId}`); },
+      endAll: async () => { calls.push('endAll'); },
+      recheckUser: async (userId: string) => { calls.push(`recheckUser ${userId}`); },
+    },
   };
   return { rt: rt as any, calls };
 }
 
 describe('applyInvalidation (messages from other nodes)', () => {
-  it('changed: forgets the cached key only', async () => {
+  it('changed: forgets the cached key, and narrows the subscriptions of its user\'s keys', async () => {
     const { rt, calls } = fakeRuntime();
     await applyInvalidation(rt, { kind: 'changed', keyId: 'k', userId: 'u', fingerprint: 'f' });
-    expect(calls).toEqual(['invalidate u/k f false']);
+    expect(calls).toEqual(['invalidate u/k f false', 'recheckUser u']);
   });
 
   it('ended (revoked): forgets the key and ends its sessions and subscriptions, without negative-caching it', async () => {
     const { rt, calls } = fakeRuntime();
     await applyInvalidation(rt, { kind: 'ended', keyId: 'k', userId: 'u', fingerprint: 'f' });
-    expect(calls).toEqual(['invalidate u/k f false', 'forgetLocal u/k', 'expire u/k']);
+    expect(calls).toEqual(['invalidate u/k f false', 'forgetLocal u/k', 'end u/k']);
   });
 
   it('deleted: also remembers the fingerprint as unknown', async () => {
     const { rt, calls } = fakeRuntime();
     await applyInvalidation(rt, { kind: 'deleted', keyId: 'k', userId: 'u', fingerprint: 'f' });
-    expect(calls).toEqual(['invalidate u/k f true', 'forgetLocal u/k', 'expire u/k']);
+    expect(calls).toEqual(['invalidate u/k f true', 'forgetLocal u/k', 'end u/k']);
   });
 
   it('a message without its user names no key: ignored (ids are per user)', async () => {
@@ -46,6 +51,6 @@ describe('applyInvalidation (messages from other nodes)', () => {
     const { rt, calls } = fakeRuntime();
     await applyInvalidation(rt, { kind: 'user-deleted', userId: 'u' });
     await applyInvalidation(rt, { kind: 'all' });
-    expect(calls).toEqual(['invalidateUser u', 'expire u/k1', 'expire u/k2', 'clear']);
+    expect(calls).toEqual(['invalidateUser u', 'endUser u', 'clear', 'endAll']);
   });
 });

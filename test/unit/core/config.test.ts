@@ -7,6 +7,9 @@ const DEFAULTS = {
   cacheSize: 10000,
   lastUsedFlushInterval: 10000,
   claimsMaxBytes: 8192,
+  cacheTTL: 300000,
+  negativeCacheTTL: 60000,
+  subscriptionCheckInterval: 10000,
 };
 
 function expectConfigError(raw: unknown, ...fragments: string[]): void {
@@ -35,6 +38,9 @@ describe('resolveConfig', () => {
       cacheSize: 10000,
       lastUsedFlushInterval: 10000,
       claimsMaxBytes: 8192,
+      cacheTTL: 300000,
+      negativeCacheTTL: 60000,
+      subscriptionCheckInterval: 10000,
     });
   });
 
@@ -61,6 +67,9 @@ describe('resolveConfig', () => {
           cacheSize: 0,
           lastUsedFlushInterval: '1m',
           claimsMaxBytes: 2,
+          cacheTTL: '2s',
+          negativeCacheTTL: 500,
+          subscriptionCheckInterval: '1s',
         },
         -1,
       ),
@@ -71,6 +80,9 @@ describe('resolveConfig', () => {
       cacheSize: 0,
       lastUsedFlushInterval: 60000,
       claimsMaxBytes: 2,
+      cacheTTL: 2000,
+      negativeCacheTTL: 500,
+      subscriptionCheckInterval: 1000,
     });
   });
 
