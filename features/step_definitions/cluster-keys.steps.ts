@@ -114,3 +114,49 @@ Then('the cluster saw at most one lastUsedAt write per {int} ms per node for {in
   assert.ok(writes >= nodes, `positive control: each node flushed at least once (${writes} writes)`);
   assert.ok(writes <= allowed, `${writes} writes in ${elapsed} ms on ${nodes} nodes (allowed: ${allowed})`);
 });
+
+Given('the cluster has the collection {string}', async function (this: ApiKeysWorld, target: string) {
+  const [index, collection] = target.split('/');
+  const sdk = await adminOn(this, 1);
+  if (!(await sdk.index.exists(index))) await sdk.index.create(index).catch(() => undefined);
+  await sdk.collection.create(index, collection, { mappings: { dynamic: 'true', properties: {} } } as any);
+});
+
+Given('a user {string} with realtime rights exists on the cluster', async function (this: ApiKeysWorld, alias: string) {
+  const sdk = await adminOn(this, 1);
+  const kuid = this.unique(alias);
+  await sdk.security.createOrReplaceRole('cluster-realtime', { controllers: { realtime: { actions: { '*': true } } } } as any, { refresh: 'wait_for' } as any);
+  await sdk.security.createOrReplaceProfile('cluster-realtime', { rateLimit: 0, policies: [{ roleId: 'cluster-realtime' }] } as any, { refresh: 'wait_for' } as any);
+  await sdk.security.createUser(kuid, { content: { profileIds: ['cluster-realtime'] }, credentials: {} } as any, { refresh: 'wait_for' } as any);
+  this.userIds.set(alias, kuid);
+  this.cleanups.push(() => sdk.security.deleteUser(kuid, { refresh: 'wait_for' } as any).catch(() => undefined));
+});
+
+Given('the admin created a realtime key {string} for cluster user {string} on node {int}', async function (this: ApiKeysWorld, alias: string, user: string, node: number) {
+  const sdk = await adminOn(this, node);
+  const res = await sdk.query({ controller: 'api-keys/security', action: 'createApiKey', userId: this.kuid(user), body: { name: alias, scopes: ['realtime:*@shop/orders'] } } as any);
+  rememberKey(this, alias, res.result);
+});
+
+When('{string} subscribes on node {int} to {string}', async function (this: ApiKeysWorld, who: string, node: number, target: string) {
+  const [index, collection] = target.split('/');
+  const sdk = await nodeClient(this, node, 'websocket');
+  sdk.setAPIKey(this.key(who.slice(4)).secret);
+  const notes: unknown[] = [];
+  this.vars.set(`subscriber:${node}`, notes);
+  await sdk.realtime.subscribe(index, collection, {}, (n: any) => { if (n.type === 'document') notes.push(n); });
+});
+
+When('the admin creates a document in {string} on node {int}', async function (this: ApiKeysWorld, target: string, node: number) {
+  const [index, collection] = target.split('/');
+  const sdk = await adminOn(this, node);
+  await sdk.document.create(index, collection, { label: this.unique('doc') }, undefined, { refresh: 'wait_for' } as any);
+});
+
+Then('the subscriber on node {int} got {int} notification(s) within {int} ms', async function (this: ApiKeysWorld, node: number, n: number, ms: number) {
+  const notes: unknown[] = this.vars.get(`subscriber:${node}`);
+  const deadline = Date.now() + ms;
+  while (notes.length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.strictEqual(notes.length, n, `${notes.length} notifications on node ${node}`);
+});

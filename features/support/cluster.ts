@@ -5,7 +5,8 @@
  *
  * Feature tags tune it: `@cluster-nodes-<n>` (default 3), `@cluster-heartbeat-<ms>` (Kuzzle's
  * cluster.heartbeat, default 2000: a node silent for more than ~3 heartbeats is evicted),
- * `@cluster-max-keys-<n>` (the plugin's maxKeysPerUser).
+ * `@cluster-max-keys-<n>` (the plugin's maxKeysPerUser), `@cluster-cache-ttl-<ms>` (cacheTTL and negativeCacheTTL),
+ * `@cluster-check-interval-<ms>` (subscriptionCheckInterval).
  *
  * Needs root and network namespaces: `npm run test:features` excludes @cluster when they are unavailable
  * (test/stack/run-features.ts).
@@ -38,12 +39,19 @@ Before({ timeout: 240 * 1000 }, async function ({ pickle, gherkinDocument }) {
   const nodes = tagValue(featureTags, '@cluster-nodes-') ?? 3;
   const heartbeat = tagValue(featureTags, '@cluster-heartbeat-');
   const maxKeys = tagValue(featureTags, '@cluster-max-keys-');
+  const cacheTTL = tagValue(featureTags, '@cluster-cache-ttl-');
+  const checkInterval = tagValue(featureTags, '@cluster-check-interval-');
   const started = Date.now();
   cluster = await startCluster({
     nodes,
     esMajor: (process.env.ES_MAJOR as '7' | '8') || '7',
     verbose: process.env.STACK_VERBOSE === '1',
-    pluginConfig: { lastUsedFlushInterval: 1000, ...(maxKeys ? { maxKeysPerUser: maxKeys } : {}) },
+    pluginConfig: {
+      lastUsedFlushInterval: 1000,
+      ...(maxKeys ? { maxKeysPerUser: maxKeys } : {}),
+      ...(cacheTTL ? { cacheTTL, negativeCacheTTL: cacheTTL } : {}),
+      ...(checkInterval ? { subscriptionCheckInterval: checkInterval } : {}),
+    },
     kuzzleConfig: heartbeat ? { 'cluster.heartbeat': heartbeat } : undefined,
   });
   clusterUri = pickle.uri;
