@@ -8,7 +8,7 @@
 import assert from 'assert';
 import { Given, Then, When } from '@cucumber/cucumber';
 import type { Kuzzle } from 'kuzzle-sdk';
-import type { ApiKeysWorld } from '../support/world';
+import { disconnectQuietly, ApiKeysWorld } from '../support/world';
 import { ADMIN_CREDENTIALS } from '../support/stack';
 import { nodeClient, theCluster } from '../support/cluster';
 import { parseArgs } from '../support/interpolate';
@@ -31,7 +31,7 @@ async function actorOn(world: ApiKeysWorld, who: string, node: number): Promise<
 function forgetClientsOf(world: ApiKeysWorld, node: number): void {
   for (const alias of [...world.named.keys()]) {
     if (alias.endsWith(`@node${node}`)) {
-      try { world.named.get(alias)?.disconnect(); } catch { /* gone */ }
+      disconnectQuietly(world.named.get(alias));
       world.named.delete(alias);
     }
   }
@@ -119,7 +119,7 @@ Then('{int} times in a row, {word} a warm key on node {int} makes the very next 
       } catch (error: any) {
         if (error.status !== status || error.id !== id) failures.push(`round ${round}: node ${targets[i]}: ${error.status} ${error.id}`);
       }
-      clients[i].disconnect();
+      disconnectQuietly(clients[i]);
     }
   }
   assert.deepStrictEqual(failures, [], `${failures.length} of ${rounds * targets.length} next requests were not refused with ${status} ${id}`);

@@ -133,6 +133,17 @@ export class ApiKeysWorld extends World {
   }
 }
 
+/**
+ * kuzzle-sdk 7.17.1's WebSocket reads `this.client` in its `onerror` handler after `close()` has set it to null: an
+ * error event arriving after a disconnect then throws in the test process. Detach the handler first.
+ */
+export function disconnectQuietly(sdk: Kuzzle | undefined): void {
+  if (!sdk) return;
+  const client = (sdk as any).protocol?.client;
+  if (client) client.onerror = () => undefined;
+  try { sdk.disconnect(); } catch { /* already gone */ }
+}
+
 setWorldConstructor(ApiKeysWorld);
 
 BeforeAll({ timeout: 180 * 1000 }, async () => {
@@ -156,6 +167,6 @@ After(async function (this: ApiKeysWorld) {
     }
   }
   for (const sdk of this.clients) {
-    try { sdk.disconnect(); } catch { /* already gone */ }
+    disconnectQuietly(sdk);
   }
 });
