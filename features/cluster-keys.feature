@@ -30,3 +30,13 @@ Feature: Key management on a real 3-node cluster: one answer whichever node is a
     When the cluster storage counters are reset
     And "key:busy" calls "server:now" on nodes 1, 2 and 3 for 3000 ms
     Then the cluster saw at most one lastUsedAt write per 1000 ms per node for 3 nodes
+
+  Scenario: a counter lost from Redis is rebuilt, never driven negative by a deletion
+    Given a user "drift" exists on the cluster
+    When 5 keys are created for "drift" at once, spread over nodes 1, 2 and 3
+    Then exactly 5 creations succeeded, the others failed with status 400 and id "plugin.api-keys.too_many_keys"
+    When the key counter of "drift" expires from Redis
+    And the admin deletes one key of "drift" on node 2
+    And 3 keys are created for "drift" at once, spread over nodes 1, 2 and 3
+    Then exactly 1 creation succeeded, the others failed with status 400 and id "plugin.api-keys.too_many_keys"
+    And "drift" has 5 keys, asked on node 1

@@ -52,3 +52,23 @@ Feature: Subscriptions follow their key on every node of a real 3-node cluster
     And the admin creates a document in "shop/orders" on node 1
     Then the subscriber on node 2 got 1 notification within 2000 ms
     And no node was evicted since the partition began
+
+  Scenario: a request through the revoked key on the cut-off node does not save its subscription there
+    Given the admin created a key "k" on node 1 with:
+      """
+      { "body": { "name": "reloaded", "scopes": ["realtime:*@shop/orders", "server:now"] } }
+      """
+    When "key:k" subscribes on node 2 to "shop/orders"
+    And the admin creates a document in "shop/orders" on node 1
+    Then the subscriber on node 2 got 1 notification within 3000 ms
+    When node 2 is cut off from node 1
+    And "admin" calls "api-keys/security:revokeApiKey" on node 1 with:
+      """
+      { "userId": "admin", "_id": "{{id:k}}" }
+      """
+    Then "key:k" calling "server:now" on nodes "2" fails with status 401 and id "plugin.api-keys.revoked"
+    When I wait 2600 ms
+    And the admin creates a document in "shop/orders" on node 2
+    Then the subscriber on node 2 got 1 notification within 1500 ms
+    When the partition heals within 6000 ms of its start
+    Then no node was evicted since the partition began

@@ -71,3 +71,12 @@ Feature: Subscriptions follow the key that made them, whatever the socket did si
     When "key:k" subscribes on socket "s" to "shop/orders"
     And key "k" is revoked
     Then socket "s" received a TokenExpired notification within 2000 ms
+
+  Scenario: a user's own login subscriptions still end with the user, after a key of theirs spoke on the socket
+    When "alice" subscribes on socket "u" to "shop/orders"
+    And "key:other" sends "server:now" on socket "u"
+    And the admin creates a document in "shop/orders"
+    Then the subscription "u shop/orders" got 1 notification within 3000 ms
+    When the admin deletes user "alice"
+    And the admin creates a document in "shop/orders"
+    Then the subscription "u shop/orders" got 1 notification within 1500 ms

@@ -66,7 +66,7 @@ export class ApiKeysPlugin extends Plugin {
       repo,
       quota: new KeyQuota(ask, repo),
       resolver,
-      sessions: new SessionManager(ask, config.cacheSize),
+      sessions: new SessionManager(ask, config.cacheSize, () => Number(securityConfig.authToken?.maxTTL ?? -1)),
       usage: new UsageRecorder(repo, config.lastUsedFlushInterval, (e) => log.warn(`lastUsedAt flush failed: ${(e as Error)?.message ?? e}`)),
       cluster: new ClusterSync((context.accessors as any).cluster, log.debug),
       connections: new ConnectionTokens(() => kuzzle.tokenManager),

@@ -160,3 +160,17 @@ Then('the subscriber on node {int} got {int} notification(s) within {int} ms', a
   await new Promise((r) => setTimeout(r, 200));
   assert.strictEqual(notes.length, n, `${notes.length} notifications on node ${node}`);
 });
+
+When('the key counter of {string} expires from Redis', async function (this: ApiKeysWorld, user: string) {
+  const { createHash } = await import('crypto');
+  const key = `plugin-api-keys/key-count/${createHash('sha256').update(this.kuid(user)).digest('hex')}`;
+  assert.strictEqual(await theCluster().redisCommand(['EXISTS', key]), 1, 'positive control: the counter exists');
+  await theCluster().redisCommand(['DEL', key]);
+});
+
+When('the admin deletes one key of {string} on node {int}', async function (this: ApiKeysWorld, user: string, node: number) {
+  const sdk = await adminOn(this, node);
+  const page = await sdk.query({ controller: 'api-keys/security', action: 'searchApiKeys', userId: this.kuid(user), body: {}, size: 1 } as any);
+  const id = page.result.hits[0]._id;
+  await sdk.query({ controller: 'api-keys/security', action: 'deleteApiKey', userId: this.kuid(user), _id: id } as any);
+});

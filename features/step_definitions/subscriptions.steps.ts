@@ -3,7 +3,7 @@ import assert from 'assert';
 import { Then, When } from '@cucumber/cucumber';
 import type { Kuzzle } from 'kuzzle-sdk';
 import type { ApiKeysWorld } from '../support/world';
-import { splitAction } from './common.steps';
+import { actor, splitAction } from './common.steps';
 
 async function socket(world: ApiKeysWorld, name: string): Promise<Kuzzle> {
   let sdk: Kuzzle | undefined = world.vars.get(`socket:${name}`);
@@ -17,15 +17,18 @@ async function socket(world: ApiKeysWorld, name: string): Promise<Kuzzle> {
   return sdk;
 }
 
-/** the secret of "key:<alias>", put on the socket for the next requests */
-function speakAs(world: ApiKeysWorld, sdk: Kuzzle, who: string): void {
-  assert.ok(who.startsWith('key:'), 'socket actors are keys');
-  (sdk as any).jwt = world.key(who.slice(4)).secret;
+/** the secret of "key:<alias>", or a user's login token, put on the socket for the next requests */
+async function speakAs(world: ApiKeysWorld, sdk: Kuzzle, who: string): Promise<void> {
+  if (who.startsWith('key:')) {
+    (sdk as any).jwt = world.key(who.slice(4)).secret;
+    return;
+  }
+  (sdk as any).jwt = (await actor(world, who) as any).jwt;
 }
 
 When('{string} subscribes on socket {string} to {string}', async function (this: ApiKeysWorld, who: string, name: string, target: string) {
   const sdk = await socket(this, name);
-  speakAs(this, sdk, who);
+  await speakAs(this, sdk, who);
   const [index, collection] = target.split('/');
   const notes: unknown[] = [];
   this.vars.set(`notes:${name} ${target}`, notes);
@@ -34,7 +37,7 @@ When('{string} subscribes on socket {string} to {string}', async function (this:
 
 When('{string} sends {string} on socket {string}', async function (this: ApiKeysWorld, who: string, name: string, socketName: string) {
   const sdk = await socket(this, socketName);
-  speakAs(this, sdk, who);
+  await speakAs(this, sdk, who);
   await sdk.query({ ...splitAction(name) } as any);
 });
 

@@ -37,15 +37,41 @@ export class KeyConnectionToken {
 
 interface TokenManagerLike {
   link(token: unknown, connectionId: string): void;
+  expire(token: unknown): Promise<void>;
 }
 
 export class ConnectionTokens {
+  /** userId -> placeholder id -> placeholder, for the user's deletion */
+  private readonly byUser = new Map<string, Map<string, KeyConnectionToken>>();
+
   constructor(private readonly tokenManager: () => TokenManagerLike | undefined) {}
 
   /** Links the connection to the key's placeholder (replacing the session Kuzzle linked it to). */
   link(key: StoredKey, connectionId: string): KeyConnectionToken {
-    const token = new KeyConnectionToken(key);
+    let tokens = this.byUser.get(key.userId);
+    if (!tokens) {
+      tokens = new Map();
+      this.byUser.set(key.userId, tokens);
+    }
+    const fresh = new KeyConnectionToken(key);
+    const token = tokens.get(fresh._id) ?? fresh;
+    tokens.set(token._id, token);
     this.tokenManager()?.link(token, connectionId);
     return token;
+  }
+
+  /**
+   * The user is gone: the connections linked to their keys' placeholders lose every subscription (with Kuzzle's
+   * TokenExpired), exactly as Kuzzle ends the connections linked to a deleted user's own tokens and native keys.
+   */
+  async expireUser(userId: string): Promise<void> {
+    const tokens = this.byUser.get(userId);
+    this.byUser.delete(userId);
+    const manager = this.tokenManager();
+    for (const token of tokens?.values() ?? []) await manager?.expire(token);
+  }
+
+  async expireAll(): Promise<void> {
+    for (const userId of [...this.byUser.keys()]) await this.expireUser(userId);
   }
 }

@@ -26,6 +26,8 @@ export class SubscriptionGuard {
   readonly registry: SubscriptionRegistry;
   private timer: NodeJS.Timeout | null = null;
   private readonly expiryTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  /** the shared mark each holder (and ancestor) had when its subscriptions were last checked */
+  private readonly checkedMarks = new Map<string, string | null>();
 
   constructor(
     private readonly deps: {
@@ -181,12 +183,16 @@ export class SubscriptionGuard {
     const moved = new Set<string>();
     for (let i = 0; i < all.length; i++) {
       const [sid, handle] = all[i];
-      const mark = typeof marks[i] === 'string' ? marks[i] : null;
-      if (mark !== this.deps.resolver.cachedMark(handle)) {
+      const mark = typeof marks[i] === 'string' ? marks[i] as string : null;
+      // against what THIS check last saw, not the resolver's cache: a request may have reloaded the key meanwhile
+      if (!this.checkedMarks.has(sid) || this.checkedMarks.get(sid) !== mark) {
         moved.add(sid);
-        await this.deps.resolver.reload(handle).catch(() => undefined);
+        if (mark !== this.deps.resolver.cachedMark(handle)) await this.deps.resolver.reload(handle).catch(() => undefined);
       }
+      this.checkedMarks.set(sid, mark);
     }
+    // forget the marks of keys that no longer hold subscriptions here
+    for (const sid of [...this.checkedMarks.keys()]) if (!handles.has(sid)) this.checkedMarks.delete(sid);
     for (const holder of holders) {
       const sids = chains.get(storageIdOf(holder)) ?? [];
       if (sids.some((sid) => moved.has(sid))) await this.recheck(holder);

@@ -5,12 +5,13 @@ import type { InvalidationMessage } from './ClusterSync';
 import type { Runtime } from '../runtime';
 
 export async function applyInvalidation(
-  rt: Pick<Runtime, 'resolver' | 'sessions' | 'subscriptions'>,
+  rt: Pick<Runtime, 'resolver' | 'sessions' | 'subscriptions' | 'connections'>,
   message: InvalidationMessage,
 ): Promise<void> {
   if (message.kind === 'all') {
     rt.resolver.clear();
     await rt.subscriptions.endAll();
+    await rt.connections.expireAll();
     return;
   }
   if (message.kind === 'user-deleted') {
@@ -18,6 +19,7 @@ export async function applyInvalidation(
       rt.resolver.invalidateUser(message.userId);
       // through the registry, never the cache: a key idle here for long is no longer cached
       await rt.subscriptions.endUser(message.userId);
+      await rt.connections.expireUser(message.userId);
     }
     return;
   }

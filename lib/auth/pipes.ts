@@ -18,7 +18,7 @@ import { SESSION_PREFIX, UserGoneError } from './SessionManager';
 import { keyChain } from './keyState';
 import { describeResources, resourcesOf } from './resources';
 import { KeyConnectionToken } from './ConnectionTokens';
-import { StoredKey, storageIdOf } from '../core/key';
+import { StoredKey, fingerprintOf, storageIdOf } from '../core/key';
 import type { KeyContext, NativeName, Runtime } from '../runtime';
 
 const NATIVE_ACTIONS = new Set(['createApiKey', 'searchApiKeys', 'deleteApiKey']);
@@ -34,6 +34,44 @@ export function unverifiable(): ReturnType<typeof apiKeyError> {
 export function mintsCredential(rt: Pick<Runtime, 'config'>, controller: string, action: string): boolean {
   return isCredentialAction(controller, action)
     || (rt.config.nativeActions === 'kuzzle' && action === 'createApiKey' && (controller === 'auth' || controller === 'security'));
+}
+
+/** What logs show instead of a secret or a key's session: `kapikey-<first 8 hex of the secret's fingerprint>`. */
+export function secretMarker(secret: string): string {
+  return `${APIKEY_PREFIX}${fingerprintOf(secret).slice(0, 8)}`;
+}
+
+/**
+ * Kuzzle's logstash access log prints `request.input` and the connection, with their headers: the Authorization
+ * header shows the marker instead of the secret.
+ */
+function hideSecretHeader(request: KuzzleRequest, secret: string): void {
+  const marker = secretMarker(secret);
+  for (const headers of [request.input.headers, (request.context.connection as any)?.headers]) {
+    if (!headers || typeof headers !== 'object') continue;
+    for (const [name, value] of Object.entries(headers as Record<string, unknown>)) {
+      if (typeof value === 'string' && value.includes(secret)) (headers as Record<string, unknown>)[name] = value.split(secret).join(marker);
+    }
+  }
+}
+
+/** A `kapikey-` secret in Kuzzle's `authToken` cookie. */
+function sentAsCookie(request: KuzzleRequest): boolean {
+  const cookie = (request.input.headers as Record<string, unknown> | undefined)?.cookie;
+  return typeof cookie === 'string' && /(?:^|;\s*)authToken=kapikey-/.test(cookie);
+}
+
+function maskSecrets(request: KuzzleRequest, ctx: KeyContext | undefined): void {
+  const jwt = request.input.jwt;
+  if (ctx) request.input.jwt = `${APIKEY_PREFIX}${ctx.fingerprint.slice(0, 8)}`;
+  // refused before the swap (revoked, expired, unknown, storage down), or a Kuzzle native key: the secret itself
+  else if (typeof jwt === 'string' && jwt.startsWith(APIKEY_PREFIX)) request.input.jwt = secretMarker(jwt);
+  const body = request.input.body as Record<string, unknown> | null;
+  if (!body || typeof body !== 'object') return;
+  for (const field of ['token', 'key']) {
+    const value = body[field];
+    if (typeof value === 'string' && value.startsWith(APIKEY_PREFIX)) body[field] = secretMarker(value);
+  }
 }
 
 export class RequestPipes {
@@ -55,12 +93,19 @@ export class RequestPipes {
 
   beforeExecution = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
     const secret = request.input.jwt;
+    if (typeof secret !== 'string' && sentAsCookie(request)) {
+      // Kuzzle reads the authToken cookie after this pipe, then looks the secret up in its own storage: a plugin
+      // key is never a cookie credential (its secret would live in a browser cookie jar), refused without storage
+      throw invalidTokenError();
+    }
     if (typeof secret !== 'string' || !secret.startsWith(APIKEY_PREFIX)) {
       if (await this.isSession(secret)) throw invalidTokenError();
       this.noteCredential(request, typeof secret === 'string' ? secret : 'anonymous');
       return request;
     }
 
+    // From here on, Kuzzle's access log shows a marker where the client sent the secret (see maskSecrets).
+    hideSecretHeader(request, secret);
     const resolution = await this.resolveOrFail(secret);
     if (resolution.kind === 'native') {
       this.noteCredential(request, secret);
@@ -76,13 +121,15 @@ export class RequestPipes {
       chain = await keyChain(this.rt.resolver, key, now);
       // One Redis round trip: the shared marks of the key and its ancestors, and this node's session for it.
       const handles = [key, ...chain.ancestors];
-      const probe = await this.rt.sessions.probe(key, handles, now);
+      const probe = await this.rt.sessions.probe(key, handles, chain.expiresAt, now);
       session = probe.session;
       const stale = handles.filter((h, i) => probe.marks[i] !== this.rt.resolver.cachedMark(h));
       // A session gone (revoked elsewhere, logout, flush) is also a reason to look again before re-minting one.
       if (session === null && !this.rt.resolver.isFresh(key, now) && !stale.includes(key)) stale.push(key);
       if (stale.length > 0) {
         for (const handle of stale) await this.rt.resolver.reload(handle);
+        // whatever this request finds, the key's subscriptions on this node follow it (ended or narrowed)
+        void this.rt.subscriptions.recheckUser(key.userId).catch(() => undefined);
         const entry = await this.rt.resolver.entry(key);
         if (!entry || entry.key.fingerprint !== resolution.fingerprint) {
           this.rt.resolver.invalidate(resolution.key, resolution.fingerprint, true);
@@ -106,7 +153,7 @@ export class RequestPipes {
 
     if (session === null) {
       try {
-        session = await this.rt.sessions.sessionFor(key, now);
+        session = await this.rt.sessions.sessionFor(key, chain.expiresAt, now);
       } catch (error) {
         if (error instanceof UserGoneError) throw invalidTokenError();
         this.rt.log.warn(`api key session unavailable: ${(error as Error)?.message ?? error}`);
@@ -248,8 +295,16 @@ export class RequestPipes {
     }
   }
 
-  afterExecution = async (event: { request?: KuzzleRequest }): Promise<unknown> => {
+  /**
+   * The end of every request: its key binding is released, and what Kuzzle's access logger prints (`request.input`,
+   * with the logstash format) shows markers instead of the internal session and of secrets sent in bodies.
+   */
+  afterExecution = async (event: { request?: KuzzleRequest; result?: unknown; success?: boolean }): Promise<unknown> => {
+    const requests = [event?.request, event?.result]
+      .filter((r, i, all): r is KuzzleRequest => r instanceof KuzzleRequest && all.indexOf(r) === i);
+    const contexts = requests.map((r) => this.rt.keyRequests.of(r));
     if (event?.request) this.rt.keyRequests.release(event.request);
+    requests.forEach((r, i) => maskSecrets(r, contexts[i]));
     return event;
   };
 }

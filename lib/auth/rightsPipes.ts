@@ -14,6 +14,7 @@ import { resourcesOf } from './resources';
 import { keyContextOf } from './KeyRequests';
 import { mintsCredential, RequestPipes } from './pipes';
 import type { Runtime } from '../runtime';
+import type { StoredKey } from '../core/key';
 
 const STATES = {
   revoked: 'API key revoked',
@@ -58,6 +59,12 @@ export class RightsPipes {
   };
 
   afterCheckToken = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
+    // cookie mode: Kuzzle checked the request's own token, i.e. the key's session: answer for the key instead
+    if (this.cookieMode(request)) {
+      const ctx = this.rt.keyRequests.of(request);
+      if (ctx) request.setResult(await this.keyAnswer(ctx.key), { status: 200 });
+      return request;
+    }
     const token = (request.input.body as any)?.token;
     if (typeof token !== 'string') return request;
     if (token.startsWith(SESSION_PREFIX)) {
@@ -67,12 +74,25 @@ export class RightsPipes {
     if (!token.startsWith(APIKEY_PREFIX)) return request;
     const resolution = await this.requestPipes.resolveOrFail(token);
     if (resolution.kind !== 'plugin') return request;
-    const now = this.rt.now();
-    const state = await effectiveState(this.rt.resolver, resolution.key, now).catch(() => 'orphan' as const);
-    const result = state === 'valid'
-      ? { valid: true, kuid: resolution.key.userId, expiresAt: resolution.key.expiresAt }
-      : { valid: false, state: STATES[state] };
-    request.setResult(result, { status: 200 });
+    request.setResult(await this.keyAnswer(resolution.key), { status: 200 });
     return request;
   };
+
+  /** The key's own answer: its stored expiry, and invalid once it (or an ancestor) ended or its user is gone. */
+  private async keyAnswer(key: StoredKey): Promise<Record<string, unknown>> {
+    const state = await effectiveState(this.rt.resolver, key, this.rt.now()).catch(() => 'orphan' as const);
+    if (state !== 'valid') return { valid: false, state: STATES[state] };
+    const userExists = await this.rt.ask('core:security:user:get', key.userId).then(() => true, (e: any) => e?.status !== 404);
+    if (!userExists) return { valid: false, state: STATES.orphan };
+    return { valid: true, kuid: key.userId, expiresAt: key.expiresAt };
+  }
+
+  private cookieMode(request: KuzzleRequest): boolean {
+    if (!(global as any).kuzzle?.config?.http?.cookieAuthentication) return false;
+    try {
+      return request.getBoolean('cookieAuth');
+    } catch {
+      return false;
+    }
+  }
 }

@@ -26,6 +26,7 @@ export async function deleteKeysOfUser(rt: Runtime, userId: string): Promise<voi
     await rt.quota.forget(userId);
     await forgetDeleted(rt, keys);
     await rt.subscriptions.endUser(userId);
+    await rt.connections.expireUser(userId);
     await rt.cluster.broadcast({ kind: 'user-deleted', userId });
   } catch (error) {
     rt.log.error(`could not delete the API keys of deleted user "${userId}": ${(error as Error)?.message ?? error}`);
@@ -39,6 +40,7 @@ export async function deleteAllKeys(rt: Runtime): Promise<void> {
     await forgetDeleted(rt, keys);
     rt.resolver.clear();
     await rt.subscriptions.endAll();
+    await rt.connections.expireAll();
     await rt.cluster.broadcast({ kind: 'all' });
   } catch (error) {
     rt.log.error(`could not delete API keys after a security reset: ${(error as Error)?.message ?? error}`);

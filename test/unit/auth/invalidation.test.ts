@@ -12,6 +12,10 @@ function fakeRuntime() {
       },
     },
     sessions: { forgetLocal: (h: any) => calls.push(`forgetLocal ${h.userId}/${h.keyId}`) },
+    connections: {
+      expireUser: async (userId: string) => { calls.push(`expireUser ${userId}`); },
+      expireAll: async () => { calls.push('expireAll'); },
+    },
     subscriptions: {
       end: async (h: any) => { calls.push(`end ${h.userId}/${h.keyId}`); },
       endUser: async (userId: string) => { calls.push(`endUser ${userId}`); },
@@ -51,6 +55,6 @@ describe('applyInvalidation (messages from other nodes)', () => {
     const { rt, calls } = fakeRuntime();
     await applyInvalidation(rt, { kind: 'user-deleted', userId: 'u' });
     await applyInvalidation(rt, { kind: 'all' });
-    expect(calls).toEqual(['invalidateUser u', 'endUser u', 'clear', 'endAll']);
+    expect(calls).toEqual(['invalidateUser u', 'endUser u', 'expireUser u', 'clear', 'endAll', 'expireAll']);
   });
 });
