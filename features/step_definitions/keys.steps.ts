@@ -1,6 +1,6 @@
 import assert from 'assert';
 import { createHash } from 'crypto';
-import { When } from '@cucumber/cucumber';
+import { Then, When } from '@cucumber/cucumber';
 import type { ApiKeysWorld } from '../support/world';
 import { theStack } from '../support/stack';
 
@@ -48,4 +48,20 @@ When('the keys {string} are rewritten in the 0.1 storage format', async function
 When('Kuzzle\'s log contains {string} {int} time(s)', function (this: ApiKeysWorld, text: string, times: number) {
   const logs = theStack().logs();
   assert.strictEqual(logs.split(text).length - 1, times, `"${text}" in Kuzzle's output`);
+});
+
+When('{string} created {int} children', async function (this: ApiKeysWorld, who: string, n: number) {
+  const { actor } = await import('./common.steps');
+  const sdk = await actor(this, who);
+  for (let i = 0; i < n; i++) {
+    await sdk.query({ controller: 'api-keys/auth', action: 'createApiKey', body: { name: `child-${i}` } } as any);
+  }
+});
+
+When('the open scrolls are counted', function (this: ApiKeysWorld) {
+  this.vars.set('openScrolls', theStack().emulator.openScrolls());
+});
+
+Then('no scroll was left open since they were counted', function (this: ApiKeysWorld) {
+  assert.strictEqual(theStack().emulator.openScrolls(), this.vars.get('openScrolls'));
 });

@@ -59,14 +59,13 @@ export class RightsPipes {
   };
 
   afterCheckToken = async (request: KuzzleRequest): Promise<KuzzleRequest> => {
-    // cookie mode: Kuzzle checked the request's own token, i.e. the key's session: answer for the key instead
-    if (this.cookieMode(request)) {
-      const ctx = this.rt.keyRequests.of(request);
+    const token = (request.input.body as any)?.token;
+    if (typeof token !== 'string' || token === '') {
+      // cookie mode (Kuzzle's checkToken then checks the request's own token, i.e. a key's session): the key answers
+      const ctx = this.cookieMode(request) ? this.rt.keyRequests.of(request) : undefined;
       if (ctx) request.setResult(await this.keyAnswer(ctx.key), { status: 200 });
       return request;
     }
-    const token = (request.input.body as any)?.token;
-    if (typeof token !== 'string') return request;
     if (token.startsWith(SESSION_PREFIX)) {
       if (await this.rt.sessions.isSession(token)) request.setResult({ valid: false, state: STATES.orphan }, { status: 200 });
       return request;

@@ -2,7 +2,7 @@ import type { KuzzleRequest } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import type { Runtime } from '../runtime';
 import { Target, callerKuid } from './common';
-import { SearchResult, bindScroll, scrollOwner, shapePage } from './search';
+import { SearchResult, bindScroll, scrollOwner, scrollTtlMs, shapePage } from './search';
 
 const DEFAULT_SCROLL = '30s';
 
@@ -24,6 +24,7 @@ export async function scrollApiKeys(rt: Runtime, request: KuzzleRequest, target:
   }
   // Never return another user's key, whatever the scroll id says.
   page.hits = page.hits.filter((key) => key.userId === owner);
-  if (page.scrollId && page.scrollId !== scrollId) await bindScroll(rt, page.scrollId, owner, 30000);
+  // the scroll lives as long as the caller asked (Kuzzle caps it at maxScrollDuration): so does its owner binding
+  if (page.scrollId) await bindScroll(rt, page.scrollId, owner, scrollTtlMs(scroll));
   return shapePage(rt, page);
 }

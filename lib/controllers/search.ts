@@ -4,6 +4,7 @@
  * issued for, so that api-keys/auth:scrollApiKeys cannot page through somebody else's keys.
  */
 import { createHash } from 'crypto';
+import ms from 'ms';
 import { KuzzleRequest, QueryTranslator } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import { assertAllowedClause } from '../core/queryClauses';
@@ -104,12 +105,15 @@ function intArg(request: KuzzleRequest, name: string, fallback: number, min: num
   return value;
 }
 
-function scrollTtlMs(scroll: string): number {
+/** A scroll duration in ms, as the caller asked for it, capped by Kuzzle's maxScrollDuration. */
+export function scrollTtlMs(scroll: string): number {
   // ms-style strings ("30s", "1m"); Kuzzle validates the value itself when it runs the search.
   const match = /^(\d+)(ms|s|m|h|d)?$/.exec(scroll.trim());
   if (!match) throw new ApiKeyError('invalid_argument', `Invalid "scroll" argument "${scroll}": expected a duration such as "30s".`);
   const unit = { ms: 1, s: 1000, m: 60000, h: 3600000, d: 86400000 }[match[2] ?? 'ms'] as number;
-  return Number(match[1]) * unit;
+  const asked = Number(match[1]) * unit;
+  const max = ms(String((global as any).kuzzle?.config?.services?.storageEngine?.maxScrollDuration ?? '') as ms.StringValue) as number | undefined;
+  return typeof max === 'number' && max > 0 ? Math.min(asked, max) : asked;
 }
 
 function scrollKey(scrollId: string): string {

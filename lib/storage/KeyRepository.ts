@@ -131,7 +131,8 @@ export class KeyRepository {
   async deleteWhere(query: Record<string, unknown>): Promise<StoredKey[]> {
     const deleted: StoredKey[] = [];
     for (;;) {
-      const batch = await this.findAll(query, 1000);
+      // a user's deletion must not miss a key created a moment before without wait_for
+      const batch = await this.findAll(query, 1000, { refresh: true });
       if (batch.length === 0) return deleted;
       const ids = batch.map((k) => storageIdOf(k));
       const fingerprints = batch.map((k) => k.fingerprint);
@@ -186,15 +187,24 @@ export class KeyRepository {
     return this.ask(`${PRIVATE}:count`, this.index, KEYS_COLLECTION, { query });
   }
 
-  /** Every key matching the query (ids and fingerprints only matter to callers), up to `limit`. */
-  async findAll(query: unknown, limit = 10000): Promise<StoredKey[]> {
-    await this.refresh();
+  /**
+   * Every key matching the query, up to `limit`, paged with `search_after` (no scroll context is left open in
+   * Elasticsearch). `refresh` first only where a write made without `wait_for` must not be missed.
+   */
+  async findAll(query: unknown, limit = 10000, opts: { refresh?: boolean } = {}): Promise<StoredKey[]> {
+    if (opts.refresh) await this.refresh();
     const out: StoredKey[] = [];
-    let page = await this.search({ query, sort: [{ createdAt: 'asc' }, { keyId: 'asc' }] }, { size: 1000, scroll: '30s' });
-    out.push(...page.hits);
-    while (page.scrollId && page.hits.length > 0 && out.length < page.total && out.length < limit) {
-      page = await this.scroll(page.scrollId, '30s');
-      out.push(...page.hits);
+    const sort = [{ createdAt: 'asc' }, { keyId: 'asc' }];
+    let after: unknown[] | undefined;
+    while (out.length < limit) {
+      const size = Math.min(1000, limit - out.length);
+      const body: Record<string, unknown> = { query, sort, ...(after ? { search_after: after } : {}) };
+      const result = await this.ask(`${PRIVATE}:search`, this.index, KEYS_COLLECTION, body, { size });
+      const hits: any[] = result.hits ?? [];
+      out.push(...hits.map((hit) => normalizeStoredKey(hit._id, hit._source)));
+      if (hits.length < size) break;
+      const last = out[out.length - 1];
+      after = [last.createdAt, last.keyId];
     }
     return out;
   }

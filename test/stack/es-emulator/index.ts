@@ -153,6 +153,12 @@ export class EsEmulator {
     return out;
   }
 
+  /** Scroll contexts open now (expired ones swept first), as Elasticsearch's open_contexts. */
+  openScrolls(): number {
+    this.scrolls.sweep();
+    return this.scrolls.size;
+  }
+
   /** Drops every index, alias, document, scroll and task (counters and faults are kept). */
   reset(): void {
     this.cluster = new Cluster(this.opts.autoCreateIndex);
