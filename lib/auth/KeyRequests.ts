@@ -8,7 +8,7 @@
  * any other request id was not swapped in by us: the caller (or a plugin) brought it, and it is refused.
  */
 import type { KuzzleRequest } from 'kuzzle';
-import { LruCache } from '../core/lru';
+import { Cache, boundedCache } from './caches';
 import type { KeyContext } from '../runtime';
 import { invalidTokenError } from '../errors';
 import { SESSION_PREFIX } from './SessionManager';
@@ -31,7 +31,7 @@ interface Binding {
 }
 
 export class KeyRequests {
-  private readonly bound = new LruCache<string, Binding>(MAX_BINDINGS, BINDING_TTL_MS);
+  private readonly bound = boundedCache<string, Binding>(MAX_BINDINGS, BINDING_TTL_MS);
 
   bind(request: KuzzleRequest, session: string, ctx: KeyContext): void {
     const id = bindingOf(request.id, session) as string;

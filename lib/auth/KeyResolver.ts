@@ -11,7 +11,7 @@
  * Storage failures propagate (the caller fails closed).
  */
 import jwt from 'jsonwebtoken';
-import { LruCache } from '../core/lru';
+import { Cache, boundedCache } from './caches';
 import { KeyHandle, StoredKey, fingerprintOf, storageIdOf } from '../core/key';
 import { KeyRepository, Ask } from '../storage/KeyRepository';
 import { readMark } from './marks';
@@ -55,17 +55,17 @@ export interface CachedKey {
 }
 
 export class KeyResolver {
-  private readonly keyIds: LruCache<string, KeyHandle>;
-  private readonly keys: LruCache<string, CachedKey>;
+  private readonly keyIds: Cache<string, KeyHandle>;
+  private readonly keys: Cache<string, CachedKey>;
   /** bumped by every invalidation: a storage read that started before one is not cached */
   private epoch = 0;
-  private readonly negative: LruCache<string, 'unknown' | 'native'>;
+  private readonly negative: Cache<string, 'unknown' | 'native'>;
 
   constructor(private readonly repo: KeyRepository, private readonly ask: Ask, private readonly opts: ResolverOptions) {
-    this.keyIds = new LruCache(opts.cacheSize, opts.cacheTTL);
-    this.keys = new LruCache(opts.cacheSize, opts.cacheTTL);
+    this.keyIds = boundedCache(opts.cacheSize, opts.cacheTTL);
+    this.keys = boundedCache(opts.cacheSize, opts.cacheTTL);
     // bounded beside the positive cache: never more entries than it, at least a small floor
-    this.negative = new LruCache(Math.max(100, Math.min(opts.cacheSize, 10000)), opts.negativeCacheTTL);
+    this.negative = boundedCache(Math.max(100, Math.min(opts.cacheSize, 10000)), opts.negativeCacheTTL);
   }
 
   /** The owner (`_id` claim) if the token is signed by this Kuzzle; null otherwise. Embedded exp ignored. */

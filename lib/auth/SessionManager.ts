@@ -20,7 +20,7 @@
  * - `plugin-api-keys/session-renewal/<storage id>`: the node renewing the session.
  */
 import { createHash, randomInt } from 'crypto';
-import { LruCache } from '../core/lru';
+import { Cache, boundedCache } from './caches';
 import { NEVER } from '../core/expiry';
 import { KeyHandle, StoredKey, storageIdOf } from '../core/key';
 import { Ask } from '../storage/KeyRepository';
@@ -56,16 +56,16 @@ const OWNER_CACHE_TTL_MS = 10 * 60 * 1000;
 export const SESSION_PREFIX = 'kauth-';
 
 export class SessionManager {
-  private readonly local: LruCache<string, Session>;
+  private readonly local: Cache<string, Session>;
   /** jwt -> whether it is a key's internal session (login tokens are remembered as `false`) */
-  private readonly owners: LruCache<string, boolean>;
+  private readonly owners: Cache<string, boolean>;
 
   /**
    * @param maxTTL Kuzzle's `security.authToken.maxTTL` (ms, <= 0 = none), read when a session is minted
    */
   constructor(private readonly ask: Ask, cacheSize: number, private readonly maxTTL: () => number = () => -1) {
-    this.local = new LruCache(Math.max(cacheSize, 1));
-    this.owners = new LruCache(Math.max(cacheSize, 1000) * 2, OWNER_CACHE_TTL_MS);
+    this.local = boundedCache(Math.max(cacheSize, 1));
+    this.owners = boundedCache(Math.max(cacheSize, 1000) * 2, OWNER_CACHE_TTL_MS);
   }
 
   /**

@@ -17,7 +17,7 @@
  * the always-allowed actions.
  */
 import { ApiKeyError } from './errors';
-import { LruCache } from './lru';
+import { LRUCache } from 'lru-cache';
 import { ALWAYS_ALLOWED, isAlwaysAllowed, isPersistentPrivilege, PERSISTENT_PRIVILEGE_ACTIONS, CREDENTIAL_ACTIONS } from './actionRules';
 import { ResourceKind, indexBoundActions, patternHasIndexBoundAction, resourceKindOf } from './resourceTable';
 
@@ -227,13 +227,13 @@ export function normalizeScopes(raw: unknown): string[] | null {
 }
 
 // Parsed scopes are cached: matching runs on every key-authenticated request.
-const parsedCache = new LruCache<string, Readonly<Scope> | null>(4096);
+const parsedCache = new LRUCache<string, Readonly<Scope> | false>({ max: 4096 });
 
 /** Parses a stored scope; one the current grammar rejects yields null, i.e. it grants nothing (fail closed). */
 function parseStored(raw: string): Readonly<Scope> | null {
   const cached = parsedCache.get(raw);
   if (cached !== undefined) {
-    return cached;
+    return cached === false ? null : cached;
   }
   let parsed: Readonly<Scope> | null;
   try {
@@ -241,7 +241,7 @@ function parseStored(raw: string): Readonly<Scope> | null {
   } catch {
     parsed = null;
   }
-  parsedCache.set(raw, parsed);
+  parsedCache.set(raw, parsed ?? false);
   return parsed;
 }
 
