@@ -66,8 +66,18 @@ Feature: API keys on a real 3-node Kuzzle cluster
     And "key:k" calling "server:now" on nodes "1,2,3" succeeds
     When node 3 is killed
     Then "key:k" calling "server:now" on nodes "1,2" succeeds
+    Given the admin created a key "doomed" on node 1 with:
+      """
+      { "body": { "name": "revoked while node 3 is down", "scopes": ["server:now"] } }
+      """
+    When "admin" calls "api-keys/security:revokeApiKey" on node 1 with:
+      """
+      { "userId": "admin", "_id": "{{id:doomed}}" }
+      """
+    Then the call succeeds
     When node 3 is restarted
-    Then cluster:status on node 3 reports 3 active nodes
+    Then "key:doomed" calling "server:now" on nodes "3" fails with status 401 and id "plugin.api-keys.revoked"
+    And cluster:status on node 3 reports 3 active nodes
     And cluster:status on node 1 reports 3 active nodes
     And "key:k" calling "server:now" on nodes "3,1,2" succeeds
 

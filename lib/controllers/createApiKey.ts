@@ -83,32 +83,38 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
       throw new ApiKeyError('too_many_keys', `User "${userId}" already has ${slot.count} API keys (limit: ${rt.config.maxKeysPerUser}).`);
     }
   }
+  const draft: Omit<StoredKey, 'fingerprint'> = {
+    keyId,
+    userId,
+    name,
+    description,
+    scopes,
+    claims,
+    expiresAt,
+    ttl,
+    createdAt: now,
+    createdBy: creator,
+    updatedAt: null,
+    lastUsedAt: null,
+    revoked: false,
+    revokedAt: null,
+    revokedBy: null,
+    revocationReason: null,
+    parentKeyId: parent ? parent.keyId : null,
+    uid: randomUUID(),
+    parentUid: parent ? parent.uid : null,
+  };
   try {
-    return await mintAndStore(rt, { userId, keyId, name, description, scopes, claims, expiresAt, ttl, now, creator, parent, refresh, user });
+    return await mintAndStore(rt, draft, user, refresh);
   } catch (error) {
     if (limited) await rt.quota.giveBack(userId).catch(() => undefined);
     throw error;
   }
 }
 
-interface NewKey {
-  userId: string;
-  keyId: string;
-  name: string | null;
-  description: string | null;
-  scopes: string[] | null;
-  claims: Record<string, unknown> | null;
-  expiresAt: number;
-  ttl: number;
-  now: number;
-  creator: string;
-  parent: StoredKey | null;
-  refresh: 'wait_for' | 'false';
-  user: unknown;
-}
-
-async function mintAndStore(rt: Runtime, k: NewKey): Promise<PublicKey> {
-  const { userId, keyId, name, description, scopes, claims, expiresAt, ttl, now, creator, parent, refresh, user } = k;
+/** Mints the secret (until its fingerprint is unique) and stores the key. */
+async function mintAndStore(rt: Runtime, draft: Omit<StoredKey, 'fingerprint'>, user: unknown, refresh: 'wait_for' | 'false'): Promise<PublicKey> {
+  const { userId, keyId, createdAt } = draft;
   for (let attempt = 0; attempt < MINT_ATTEMPTS; attempt++) {
     const token = await rt.ask('core:security:token:create', user, {
       type: 'apiKey',
@@ -116,28 +122,7 @@ async function mintAndStore(rt: Runtime, k: NewKey): Promise<PublicKey> {
       bypassMaxTTL: true,
     });
     const secret: string = token.jwt;
-    const stored: StoredKey = {
-      keyId,
-      userId,
-      name,
-      description,
-      scopes,
-      claims,
-      fingerprint: fingerprintOf(secret),
-      expiresAt,
-      ttl,
-      createdAt: now,
-      createdBy: creator,
-      updatedAt: null,
-      lastUsedAt: null,
-      revoked: false,
-      revokedAt: null,
-      revokedBy: null,
-      revocationReason: null,
-      parentKeyId: parent ? parent.keyId : null,
-      uid: randomUUID(),
-      parentUid: parent ? parent.uid : null,
-    };
+    const stored: StoredKey = { ...draft, fingerprint: fingerprintOf(secret) };
     try {
       await rt.repo.createKey(stored, refresh);
     } catch (error) {
@@ -148,7 +133,7 @@ async function mintAndStore(rt: Runtime, k: NewKey): Promise<PublicKey> {
     // a key deleted under this id may still be cached here or on other nodes: the new one replaces it everywhere
     rt.resolver.invalidate(stored);
     await rt.cluster.broadcast({ kind: 'changed', userId, keyId });
-    return toPublicKey(stored, now, secret);
+    return toPublicKey(stored, createdAt, secret);
   }
   throw new ApiKeyError('storage_unavailable', 'Could not mint a unique API key secret, retry later.');
 }

@@ -14,6 +14,8 @@ import { startStack, startCluster, namespaceSupport } from './index';
 const ROUNDS = Number(process.env.BENCH_ROUNDS || 3);
 const REQUESTS = Number(process.env.BENCH_REQUESTS || 600);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY || 8);
+/** distinct keys warmed for the memory-per-cached-key line (BENCH_CACHE_KEYS=0 skips it) */
+const CACHE_KEYS = Number(process.env.BENCH_CACHE_KEYS ?? 50000);
 const FORGED = 'kapikey-eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJfaWQiOiJhZG1pbiIsImlhdCI6MTcwMDAwMDAwMH0.c2lnbmF0dXJlLWZvcmdlZA';
 
 type Mode = 'login' | 'pluginKey' | 'nativeKey';
@@ -104,8 +106,30 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/**
+ * Creates `n` keys, measures Kuzzle's heap (forced GC), uses each key once (so that it is resolved, cached, and has
+ * a session), and measures again.
+ */
+async function memoryPerCachedKey(host: string, port: number, adminJwt: string, n: number): Promise<{ before: number; after: number; perKey: number }> {
+  const sdk = new Kuzzle(new Http(host, { port }));
+  await sdk.connect();
+  const secrets: string[] = new Array(n);
+  await throughput(n, (i) => sdk.query({ controller: 'api-keys/security', action: 'createApiKey', userId: 'bench', body: { name: `mem-${i}` }, refresh: 'false', jwt: adminJwt } as any)
+    .then((r: any) => { secrets[i] = r.result._source.token; }));
+  const heap = async () => (await sdk.query({ controller: 'stack-heap', action: 'measure', jwt: adminJwt } as any)).result.heapUsed as number;
+  const before = await heap();
+  await throughput(n, (i) => sdk.query({ controller: 'server', action: 'now', jwt: secrets[i] } as any));
+  const after = await heap();
+  sdk.disconnect();
+  return { before, after, perKey: (after - before) / n };
+}
+
 async function main(): Promise<void> {
-  const stack = await startStack({ pluginConfig: { nativeActions: 'kuzzle' } });
+  process.env.STACK_EXPOSE_GC = '1';
+  const stack = await startStack({
+    pluginConfig: { nativeActions: 'kuzzle', cacheSize: Math.max(10000, CACHE_KEYS + 1000), maxKeysPerUser: -1 },
+    testPlugins: ['heap'],
+  });
   try {
     const admin = await stack.adminSdk();
     await admin.security.createOrReplaceRole('bench', { controllers: { '*': { actions: { '*': true } } } } as any, { force: true } as any);
@@ -177,6 +201,8 @@ async function main(): Promise<void> {
     const loginRate = await throughput(n, () => http.query({ controller: 'auth', action: 'login', strategy: 'local', body: { username: 'bench', password: 'bench-password' } } as any));
     http.disconnect();
 
+    const memory = CACHE_KEYS > 0 ? await memoryPerCachedKey(stack.host, stack.port, adminJwt, CACHE_KEYS) : null;
+
     // eslint-disable-next-line no-console
     console.log([
       '',
@@ -189,6 +215,9 @@ async function main(): Promise<void> {
       '',
       `Throughput on one cluster-mode node (${n} calls, HTTP, concurrency ${CONCURRENCY}):`,
       `  api-keys/security:createApiKey ${createRate.toFixed(0).padStart(6)} /s   native security:createApiKey ${nativeCreateRate.toFixed(0).padStart(6)} /s   auth:login ${loginRate.toFixed(0).padStart(6)} /s`,
+      '',
+      memory === null ? 'Memory per cached key: skipped (BENCH_CACHE_KEYS=0)'
+        : `Memory per cached key: ${memory.perKey.toFixed(0)} bytes (Kuzzle's heap after warming ${CACHE_KEYS} distinct keys, minus before, after a forced GC: ${(memory.before / 1048576).toFixed(1)} MB -> ${(memory.after / 1048576).toFixed(1)} MB)`,
       '',
     ].join('\n'));
     admin.disconnect();

@@ -40,6 +40,8 @@ export async function startKuzzle(config: Omit<KuzzleChildConfig, 'port' | 'plug
   const env = { ...process.env, STACK_KUZZLE_CONFIG: JSON.stringify(full), NODE_ENV: process.env.NODE_ENV || 'development' };
   const app = path.join(__dirname, 'kuzzle-app.ts');
   const execArgv = ['-r', 'ts-node/register/transpile-only'];
+  // the bench measures the heap per cached key, after a forced GC
+  if (process.env.STACK_EXPOSE_GC === '1') execArgv.unshift('--expose-gc');
   const stdio: any = ['ignore', 'pipe', 'pipe', 'ipc'];
   // `ip netns exec` execs node in place (same pid), so the IPC channel and the process group are kept.
   const child = opts.namespace
