@@ -60,29 +60,32 @@ export class ApiKeysPlugin extends Plugin {
       secret: () => kuzzle.secret,
       algorithm: () => securityConfig.authToken?.algorithm ?? securityConfig.jwt?.algorithm ?? 'HS256',
     });
+    const sessions = new SessionManager(ask, config.cacheSize, () => Number(securityConfig.authToken?.maxTTL ?? -1));
+    const keyRequests = new KeyRequests();
+    const lookups = new KuzzleResourceLookups(ask, () => ({
+      defaultTTL: kuzzle.config.services?.storageEngine?.defaults?.scrollTTL,
+      maxDuration: kuzzle.config.services?.storageEngine?.maxScrollDuration,
+    }));
+    const now = () => Date.now();
     const rt: Runtime = {
       config,
       ask,
       repo,
       quota: new KeyQuota(ask, repo),
       resolver,
-      sessions: new SessionManager(ask, config.cacheSize, () => Number(securityConfig.authToken?.maxTTL ?? -1)),
+      sessions,
       usage: new UsageRecorder(repo, config.lastUsedFlushInterval, (e) => log.warn(`lastUsedAt flush failed: ${(e as Error)?.message ?? e}`)),
       cluster: new ClusterSync((context.accessors as any).cluster, log.debug),
       connections: new ConnectionTokens(() => kuzzle.tokenManager),
-      subscriptions: null as unknown as SubscriptionGuard,
-      keyRequests: new KeyRequests(),
-      lookups: new KuzzleResourceLookups(ask, () => ({
-        defaultTTL: kuzzle.config.services?.storageEngine?.defaults?.scrollTTL,
-        maxDuration: kuzzle.config.services?.storageEngine?.maxScrollDuration,
-      })),
+      subscriptions: new SubscriptionGuard({ ask, resolver, lookups, keyRequests, sessions, log, now }, config.subscriptionCheckInterval),
+      keyRequests,
+      lookups,
       nativeRequests: new WeakMap(),
       sdk: context.accessors.sdk,
       log,
-      now: () => Date.now(),
+      now,
     };
 
-    rt.subscriptions = new SubscriptionGuard(rt, config.subscriptionCheckInterval);
     await rt.cluster.listen((message) => { void applyInvalidation(rt, message); });
     rt.subscriptions.start();
     rt.usage.start();

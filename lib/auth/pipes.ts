@@ -23,10 +23,10 @@ import type { KeyContext, NativeName, Runtime } from '../runtime';
 
 const NATIVE_ACTIONS = new Set(['createApiKey', 'searchApiKeys', 'deleteApiKey']);
 /** answered with the key's scopes applied (see RightsPipes), so never refused by scopes */
-export const SCOPE_AWARE = new Set(['auth:getMyRights', 'auth:checkRights']);
+const SCOPE_AWARE = new Set(['auth:getMyRights', 'auth:checkRights']);
 
 /** Fail closed: the plugin cannot tell whether the key is valid. */
-export function unverifiable(): ReturnType<typeof apiKeyError> {
+function unverifiable(): ReturnType<typeof apiKeyError> {
   return apiKeyError('storage_unavailable', 'API key storage is unavailable: the key cannot be verified, retry later.');
 }
 
@@ -37,7 +37,7 @@ export function mintsCredential(rt: Pick<Runtime, 'config'>, controller: string,
 }
 
 /** What logs show instead of a secret or a key's session: `kapikey-<first 8 hex of the secret's fingerprint>`. */
-export function secretMarker(secret: string): string {
+function secretMarker(secret: string): string {
   return `${APIKEY_PREFIX}${fingerprintOf(secret).slice(0, 8)}`;
 }
 

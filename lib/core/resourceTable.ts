@@ -103,10 +103,6 @@ export function isClassified(controller: string, action: string): boolean {
   return entry.default !== undefined || Object.prototype.hasOwnProperty.call(entry.actions, action);
 }
 
-export function isIndexBound(controller: string, action: string): boolean {
-  return resourceKindOf(controller, action) !== 'none';
-}
-
 /** Every index-bound action, as [controller, action, kind]. */
 export function indexBoundActions(): Array<[string, string, ResourceKind]> {
   const out: Array<[string, string, ResourceKind]> = [];
@@ -116,11 +112,6 @@ export function indexBoundActions(): Array<[string, string, ResourceKind]> {
     }
   }
   return out;
-}
-
-/** Whether `controller` (or `*`) has at least one index-bound action: only then can a scope name an index. */
-export function controllerHasIndexBoundAction(controller: string): boolean {
-  return indexBoundActions().some(([c]) => controller === '*' || c === controller);
 }
 
 /** Whether a scope's controller:action pattern (`*` allowed) can ever touch an index. */

@@ -1,5 +1,4 @@
 import {
-  controllerHasIndexBoundAction,
   isClassified,
   patternHasIndexBoundAction,
   resourceKindOf,
@@ -58,9 +57,9 @@ describe('resourceKindOf (Kuzzle 2.56 controllers)', () => {
   });
 
   it('knows which controllers and patterns can touch an index', () => {
-    expect(controllerHasIndexBoundAction('*')).toBe(true);
-    expect(controllerHasIndexBoundAction('document')).toBe(true);
-    expect(controllerHasIndexBoundAction('security')).toBe(false);
+    expect(patternHasIndexBoundAction('*', '*')).toBe(true);
+    expect(patternHasIndexBoundAction('document', '*')).toBe(true);
+    expect(patternHasIndexBoundAction('security', '*')).toBe(false);
     expect(patternHasIndexBoundAction('index', 'list')).toBe(false);
     expect(patternHasIndexBoundAction('*', 'create')).toBe(true);
   });
