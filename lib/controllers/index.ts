@@ -4,8 +4,10 @@
  */
 import type { KuzzleRequest } from 'kuzzle';
 import { toKuzzleError } from '../errors';
+import { openapiFor } from '../core/schemas/openapi';
+import { validateInput } from '../core/schemas/validate';
 import type { Runtime } from '../runtime';
-import type { Target } from './common';
+import { nativeNameOf, type Target } from './common';
 import { createApiKey } from './createApiKey';
 import { deleteApiKey } from './deleteApiKey';
 import { getApiKey } from './getApiKey';
@@ -14,6 +16,9 @@ import { scrollApiKeys } from './scrollApiKeys';
 import { searchApiKeys } from './searchApiKeys';
 import { updateApiKey } from './updateApiKey';
 import { verifyApiKey } from './verifyApiKey';
+import { rotateApiKey } from './rotateApiKey';
+import { searchAuditEvents } from './searchAuditEvents';
+import { auditEscalation } from './auditEscalation';
 
 type Handler = (rt: Runtime, request: KuzzleRequest, target: Target) => Promise<unknown>;
 
@@ -61,7 +66,17 @@ export const ACTIONS: Record<string, ActionSpec> = {
     handler: (rt, request) => verifyApiKey(rt, request),
     http: { security: [['post', 'api-keys/_verify']] },
   },
+  rotateApiKey: {
+    handler: rotateApiKey,
+    http: { security: [['post', 'api-keys/users/:userId/:_id/_rotate']], auth: [['post', 'api-keys/me/:_id/_rotate']] },
+  },
+  searchAuditEvents: {
+    handler: searchAuditEvents,
+    http: { security: [['post', 'api-keys/_audit/_search']], auth: [['post', 'api-keys/me/_audit/_search']] },
+  },
 };
+
+const ESCALATION_ID = 'plugin.api-keys.escalation';
 
 export const SECURITY_CONTROLLER = 'api-keys/security';
 export const AUTH_CONTROLLER = 'api-keys/auth';
@@ -74,15 +89,18 @@ function controller(rt: Runtime, target: Target) {
     actions[name] = {
       handler: async (request: KuzzleRequest) => {
         try {
+          // native drop-in actions keep Kuzzle's native arguments and errors; the plugin's own are checked first
+          if (!nativeNameOf(rt, request)) validateInput(name, target, request.input.args, request.input.body);
           return await spec.handler(rt, request, target);
         } catch (error) {
           const answer = toKuzzleError(error);
+          if (answer.id === ESCALATION_ID) await auditEscalation(rt, request, target);
           // an error that is neither ours nor Kuzzle's is a bug: it is refused (fail closed), and it must be seen
           if (answer.status >= 500) rt.log.error(`${target === 'auth' ? AUTH_CONTROLLER : SECURITY_CONTROLLER}:${name} failed: ${(error as Error)?.stack ?? error}`);
           throw answer;
         }
       },
-      http: routes.map(([verb, path]) => ({ verb, path })),
+      http: routes.map(([verb, path], i) => ({ verb, path, openapi: openapiFor(name, target, verb, path, i) })),
     };
   }
   return { actions };
