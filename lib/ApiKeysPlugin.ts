@@ -9,6 +9,8 @@ import { KeyRepository } from './storage/KeyRepository';
 import { COLLECTIONS } from './storage/mappings';
 import { migrateLegacyKeys } from './storage/migration';
 import { KeyQuota } from './storage/KeyQuota';
+import { AuditRepository } from './storage/AuditRepository';
+import { AuditTrail } from './auth/AuditTrail';
 import { KeyResolver } from './auth/KeyResolver';
 import { SessionManager } from './auth/SessionManager';
 import { UsageRecorder } from './auth/UsageRecorder';
@@ -21,7 +23,8 @@ import { RightsPipes } from './auth/rightsPipes';
 import { KeyRequests } from './auth/KeyRequests';
 import { KuzzleResourceLookups } from './auth/ResourceLookups';
 import { buildApi } from './controllers';
-import { deleteAllKeys, deleteKeysOfUser, userDeletionPipes } from './controllers/userHooks';
+import { CONSOLE_CONTROLLER, buildConsoleController } from './controllers/console';
+import { deferred, deleteAllKeys, deleteKeysOfUser, userDeletionPipes } from './controllers/userHooks';
 import type { Runtime } from './runtime';
 
 /** The Kuzzle versions this plugin is built and tested for (also in manifest.json). */
@@ -67,6 +70,7 @@ export class ApiKeysPlugin extends Plugin {
       maxDuration: kuzzle.config.services?.storageEngine?.maxScrollDuration,
     }));
     const now = () => Date.now();
+    const auditRepo = new AuditRepository(ask);
     const rt: Runtime = {
       config,
       ask,
@@ -81,6 +85,8 @@ export class ApiKeysPlugin extends Plugin {
       keyRequests,
       lookups,
       nativeRequests: new WeakMap(),
+      audit: new AuditTrail({ repo: auditRepo, ask, log, now, trustedProxies: config.trustedProxies, retention: config.auditRetention }),
+      auditRepo,
       sdk: context.accessors.sdk,
       log,
       now,
@@ -89,10 +95,12 @@ export class ApiKeysPlugin extends Plugin {
     await rt.cluster.listen((message) => { void applyInvalidation(rt, message); });
     rt.subscriptions.start();
     rt.usage.start();
+    rt.audit.startPruning();
 
     const pipes = new RequestPipes(rt, () => kuzzle.config.internal.notifiableProtocols);
     const rights = new RightsPipes(rt, pipes);
-    this.api = buildApi(rt) as any;
+    // the console (static page + assets) only when configured: `console: false` leaves its routes unregistered
+    this.api = { ...buildApi(rt), ...(config.console ? { [CONSOLE_CONTROLLER]: buildConsoleController() } : {}) } as any;
     this.pipes = <any>{
       'request:beforeExecution': pipes.beforeExecution,
       'request:onAuthorized': pipes.onAuthorized,
@@ -109,12 +117,12 @@ export class ApiKeysPlugin extends Plugin {
       'security:afterDeleteUser': userDeletionPipes.afterDeleteUser(rt),
       'security:afterMDeleteUsers': userDeletionPipes.afterMDeleteUsers(rt),
       'admin:afterResetSecurity': userDeletionPipes.afterResetSecurity(rt),
-      'kuzzle:shutdown': async () => { rt.subscriptions.stop(); await rt.usage.stop(); },
+      'kuzzle:shutdown': async () => { rt.subscriptions.stop(); rt.audit.stopPruning(); await rt.usage.stop(); },
     };
     this.hooks = <any>{
       // Every user deletion (API or not) and admin:resetSecurity take the users' keys with them.
-      'core:security:user:delete': (event: { args: unknown[] }) => deleteKeysOfUser(rt, String(event?.args?.[0])),
-      'core:security:user:truncate': () => deleteAllKeys(rt),
+      'core:security:user:delete': (event: { args: unknown[] }) => deferred(() => deleteKeysOfUser(rt, String(event?.args?.[0]))),
+      'core:security:user:truncate': () => deferred(() => deleteAllKeys(rt)),
       'core:realtime:user:unsubscribe:after': rt.subscriptions.onUnsubscribed,
       'connection:remove': rt.subscriptions.onConnectionRemoved,
     };

@@ -8,6 +8,7 @@ import {
   NotFoundError,
   PreconditionError,
   ServiceUnavailableError,
+  TooManyRequestsError,
   UnauthorizedError,
 } from 'kuzzle';
 import { ApiKeyError, ERROR_CATALOGUE, ERROR_ID_PREFIX, ErrorName } from './core/errors';
@@ -21,6 +22,7 @@ const CLASSES: Record<number, new (message: string, id?: string, code?: number) 
   403: ForbiddenError,
   404: NotFoundError,
   412: PreconditionError,
+  429: TooManyRequestsError,
   503: ServiceUnavailableError,
 };
 

@@ -14,6 +14,8 @@ import type { ConnectionTokens } from './auth/ConnectionTokens';
 import type { SubscriptionGuard } from './auth/SubscriptionGuard';
 import type { KeyRequests } from './auth/KeyRequests';
 import type { KuzzleResourceLookups } from './auth/ResourceLookups';
+import type { AuditTrail } from './auth/AuditTrail';
+import type { AuditRepository } from './storage/AuditRepository';
 
 /** The key behind a key-authenticated request, and its ancestors as they were when the request came in. */
 export interface KeyContext {
@@ -48,6 +50,9 @@ export interface Runtime {
   lookups: KuzzleResourceLookups;
   /** requests re-routed from a native action name */
   nativeRequests: WeakMap<KuzzleRequest, NativeName>;
+  /** audit events of key management */
+  audit: AuditTrail;
+  auditRepo: AuditRepository;
   /** the embedded SDK (native fall-through for deleteApiKey) */
   sdk: any;
   log: { debug(msg: string): void; info(msg: string): void; warn(msg: string): void; error(msg: string): void };

@@ -12,8 +12,8 @@
  */
 import jwt from 'jsonwebtoken';
 import { Cache, boundedCache } from './caches';
-import { KeyHandle, StoredKey, fingerprintOf, storageIdOf } from '../core/key';
-import { KeyRepository, Ask } from '../storage/KeyRepository';
+import { KeyHandle, StoredKey, fingerprintOf, standingOf, storageIdOf } from '../core/key';
+import { KeyRepository, Ask, FingerprintLink } from '../storage/KeyRepository';
 import { readMark } from './marks';
 
 export const APIKEY_PREFIX = 'kapikey-';
@@ -21,7 +21,8 @@ const STORAGE_TIMEOUT_MS = 5000;
 const FRESH_MS = 1000;
 
 export type Resolution =
-  | { kind: 'plugin'; key: StoredKey; fingerprint: string }
+  /** a secret of one of this plugin's keys: its current one, the previous one, or a former one (see standingOf) */
+  | { kind: 'plugin'; key: StoredKey; fingerprint: string; linkUid: string | null }
   | { kind: 'native'; fingerprint: string }
   | { kind: 'unknown'; fingerprint: string }
   | { kind: 'forged' };
@@ -55,7 +56,7 @@ export interface CachedKey {
 }
 
 export class KeyResolver {
-  private readonly keyIds: Cache<string, KeyHandle>;
+  private readonly keyIds: Cache<string, FingerprintLink>;
   private readonly keys: Cache<string, CachedKey>;
   /** bumped by every invalidation: a storage read that started before one is not cached */
   private epoch = 0;
@@ -83,10 +84,11 @@ export class KeyResolver {
 
   async resolve(secret: string): Promise<Resolution> {
     const fingerprint = fingerprintOf(secret);
+    const now = Date.now();
     const cached = this.keyIds.get(fingerprint);
     if (cached !== undefined) {
       const key = await this.getKey(cached);
-      if (key && key.fingerprint === fingerprint) return { kind: 'plugin', key, fingerprint };
+      if (key && standingOf(key, fingerprint, cached.uid, now) !== 'foreign') return { kind: 'plugin', key, fingerprint, linkUid: cached.uid };
     }
     const negative = this.negative.get(fingerprint);
     if (negative) return { kind: negative, fingerprint };
@@ -96,10 +98,12 @@ export class KeyResolver {
 
     const link = await withTimeout(this.repo.getFingerprint(fingerprint));
     if (link && link.userId === owner) {
-      const key = await this.getKey(link);
-      if (key && key.fingerprint === fingerprint) {
-        this.keyIds.set(fingerprint, { userId: key.userId, keyId: key.keyId });
-        return { kind: 'plugin', key, fingerprint };
+      let key = await this.getKey(link);
+      // a copy cached before a rotation elsewhere does not know the new secret yet: read it again before refusing
+      if (key && standingOf(key, fingerprint, link.uid, now) === 'foreign') key = (await this.reload(link))?.key ?? null;
+      if (key && standingOf(key, fingerprint, link.uid, now) !== 'foreign') {
+        this.keyIds.set(fingerprint, { userId: key.userId, keyId: key.keyId, uid: link.uid });
+        return { kind: 'plugin', key, fingerprint, linkUid: link.uid };
       }
     }
     const kind = (await withTimeout(this.repo.findLegacyKeyId(owner, fingerprint))) !== null ? 'native' : 'unknown';

@@ -8,7 +8,8 @@
  * - ends them at the key's (effective) expiry.
  */
 import type { KuzzleRequest } from 'kuzzle';
-import { KeyHandle, StoredKey, storageIdOf } from '../core/key';
+import { KeyHandle, StoredKey, acceptedFingerprints, graceRunning, storageIdOf } from '../core/key';
+import { NEVER, earliest } from '../core/expiry';
 import { scopesAllow } from '../core/scopes';
 import type { Ask } from '../storage/KeyRepository';
 import type { KeyResolver } from './KeyResolver';
@@ -123,13 +124,16 @@ export class SubscriptionGuard {
       await this.end(handle);
       return;
     }
+    // a rotated secret's subscriptions end when it stops working
+    await this.registry.keepFingerprints(key, acceptedFingerprints(key, now));
     const keys = [key, ...chain.ancestors];
     await this.registry.narrow(key, async (_key, roomId, action) => {
       const room = await this.deps.lookups.room(roomId);
       const resources = room ? [room] : [];
       return keys.every((k) => scopesAllow(k.scopes, 'realtime', action, resources));
     });
-    this.scheduleExpiry(handle, chain.expiresAt);
+    const graceEnd = graceRunning(key, now) ? key.previousSecretExpiresAt as number : NEVER;
+    this.scheduleExpiry(handle, earliest(chain.expiresAt, graceEnd));
   }
 
   private scheduleExpiry(handle: KeyHandle, expiresAt: number): void {

@@ -133,15 +133,19 @@ export class SubscriptionRegistry {
     for (const entry of [...this.byKey.values()]) await this.end(entry.handle);
   }
 
-  /** Ends the subscriptions of this key made with a secret it no longer accepts (rotation). */
-  async endFingerprint(key: KeyHandle, fingerprint: string): Promise<void> {
+  /**
+   * Ends the subscriptions of this key on connections where it spoke with a secret it no longer accepts (rotation).
+   * Rooms are not told apart by secret on one connection: a connection that used both loses both (fail closed).
+   */
+  async keepFingerprints(key: KeyHandle, accepted: readonly string[]): Promise<void> {
     const entry = this.byKey.get(storageIdOf(key));
     if (!entry) return;
     for (const [connectionId, connection] of [...entry.connections]) {
-      if (!connection.fingerprints.has(fingerprint)) continue;
+      if ([...connection.fingerprints].every((f) => accepted.includes(f))) continue;
       for (const roomId of [...connection.rooms.keys()]) await this.unsubscribe(connectionId, roomId);
       entry.connections.delete(connectionId);
     }
+    if (entry.connections.size === 0) this.byKey.delete(storageIdOf(key));
   }
 
   /** Ends, room by room, what the key's current scopes (and its ancestors') no longer allow. */

@@ -3,7 +3,7 @@
  * its ancestors can do, dies with any of them, and is an orphan (an unknown token) when its parent is gone or was
  * re-created under the same id (another `uid`).
  */
-import { NEVER } from '../core/expiry';
+import { NEVER, earliest } from '../core/expiry';
 import { StoredKey, statusOf } from '../core/key';
 import type { KeyResolver } from './KeyResolver';
 
@@ -19,11 +19,6 @@ export interface KeyChain {
 
 const MAX_DEPTH = 16;
 
-function earliest(a: number, b: number): number {
-  if (a === NEVER) return b;
-  if (b === NEVER) return a;
-  return Math.min(a, b);
-}
 
 export async function keyChain(resolver: Pick<KeyResolver, 'getKey'>, key: StoredKey, now: number): Promise<KeyChain> {
   const ancestors: StoredKey[] = [];

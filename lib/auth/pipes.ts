@@ -11,6 +11,8 @@
  */
 import { KuzzleError, KuzzleRequest } from 'kuzzle';
 import { evaluateScopes, scopesCover } from '../core/scopes';
+import { ipAllowed } from '../core/ipAllowlist';
+import { clientIpOf } from './clientAddress';
 import { isCredentialAction } from '../core/actionRules';
 import { apiKeyError, invalidTokenError } from '../errors';
 import { APIKEY_PREFIX, Resolution } from './KeyResolver';
@@ -18,7 +20,7 @@ import { SESSION_PREFIX, UserGoneError } from './SessionManager';
 import { keyChain } from './keyState';
 import { describeResources, resourcesOf } from './resources';
 import { KeyConnectionToken } from './ConnectionTokens';
-import { StoredKey, fingerprintOf, storageIdOf } from '../core/key';
+import { StoredKey, fingerprintOf, standingOf, storageIdOf } from '../core/key';
 import type { KeyContext, NativeName, Runtime } from '../runtime';
 
 const NATIVE_ACTIONS = new Set(['createApiKey', 'searchApiKeys', 'deleteApiKey']);
@@ -131,7 +133,7 @@ export class RequestPipes {
         // whatever this request finds, the key's subscriptions on this node follow it (ended or narrowed)
         void this.rt.subscriptions.recheckUser(key.userId).catch(() => undefined);
         const entry = await this.rt.resolver.entry(key);
-        if (!entry || entry.key.fingerprint !== resolution.fingerprint) {
+        if (!entry || standingOf(entry.key, resolution.fingerprint, resolution.linkUid, now) === 'foreign') {
           this.rt.resolver.invalidate(resolution.key, resolution.fingerprint, true);
           throw invalidTokenError();
         }
@@ -150,6 +152,9 @@ export class RequestPipes {
       throw apiKeyError('expired', 'This API key has expired.');
     }
     if (state === 'orphan') throw invalidTokenError();
+    if (standingOf(key, resolution.fingerprint, resolution.linkUid, now) === 'rotated') {
+      throw apiKeyError('rotated', 'This API key secret was rotated: use the new secret.');
+    }
 
     if (session === null) {
       try {
@@ -192,9 +197,22 @@ export class RequestPipes {
       // (Over HTTP a boolean is true when present in the query string: remove it.)
       delete (request.input.args as any).global;
     }
+    this.enforceAllowedIps(ctx, request);
     if (!SCOPE_AWARE.has(`${controller}:${action}`)) await this.enforceScopes(ctx, request, controller, action);
     return this.reroute(request);
   };
+
+  /** The key's own allowlist, then each ancestor's: a child is never usable from where its parent is not. */
+  private enforceAllowedIps(ctx: KeyContext, request: KuzzleRequest): void {
+    const listed = [ctx.key, ...ctx.ancestors].filter((k) => k.allowedIps !== null);
+    if (listed.length === 0) return;
+    const ip = clientIpOf(request, this.rt.config.trustedProxies);
+    const refusing = listed.find((k) => !ipAllowed(k.allowedIps as string[], ip));
+    if (refusing) {
+      const whose = refusing === ctx.key ? 'this API key' : `its ancestor key "${refusing.keyId}"`;
+      throw apiKeyError('ip_denied', `The client address ${ip ?? '(unknown)'} is not allowed by ${whose}.`);
+    }
+  }
 
   /** The key's own scopes, then each ancestor's: a child never does more than any of them allows now. */
   private async enforceScopes(ctx: KeyContext, request: KuzzleRequest, controller: string, action: string): Promise<void> {

@@ -11,6 +11,7 @@ import { keyContextOf } from '../auth/KeyRequests';
 import { touchMark } from '../auth/marks';
 import type { NativeName, Runtime } from '../runtime';
 import type { Refresh } from '../storage/KeyRepository';
+import type { AuditOrigin } from '../core/audit';
 
 export type Target = 'security' | 'auth';
 
@@ -58,6 +59,13 @@ export function scopesOf(request: KuzzleRequest): unknown {
     try { return JSON.parse(text); } catch { return raw; }
   }
   return text === '' ? [] : text.split(',').map((s) => s.trim());
+}
+
+/** `allowedIps` as sent: like `scopes`, a JSON array or a comma-separated list in HTTP query strings. */
+export function allowedIpsOf(request: KuzzleRequest): unknown {
+  const raw = fieldOf(request, 'allowedIps');
+  if (typeof raw !== 'string' || !raw.trim().startsWith('[')) return raw;
+  try { return JSON.parse(raw); } catch { return raw; }
 }
 
 /** `claims` as sent: an object, or (HTTP query strings, where the SDK JSON-encodes objects) a JSON string. */
@@ -141,6 +149,17 @@ export async function keyChanged(rt: Runtime, key: StoredKey, opts: { endSession
   await rt.cluster.broadcast({ kind: opts.endSessions ? 'ended' : 'changed', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
 }
 
+/** Who made a request and from where (the key that authenticated it, if any), for audit events. */
+export async function auditOriginOf(rt: Runtime, request: KuzzleRequest): Promise<AuditOrigin> {
+  const caller = (await keyContextOf(rt, request))?.key ?? null;
+  return rt.audit.originOf(request, caller);
+}
+
+/** The names of the key fields a change sets (never their values), for audit events. */
+export function changedFields(changes: Partial<StoredKey>): string[] {
+  return Object.keys(changes).filter((f) => f !== 'updatedAt').sort();
+}
+
 /** Children of a key (keys it created), at any depth below, found by the parents' uids. */
 export async function descendantsOf(rt: Runtime, key: StoredKey): Promise<StoredKey[]> {
   const out: StoredKey[] = [];
@@ -153,12 +172,18 @@ export async function descendantsOf(rt: Runtime, key: StoredKey): Promise<Stored
   return out;
 }
 
+/** A deleted key's secrets (its current one and, after a rotation, the previous one) are unknown from now on. */
+export function forgetSecrets(rt: Runtime, key: StoredKey): void {
+  rt.resolver.invalidate(key, key.fingerprint, true);
+  if (key.previousFingerprint) rt.resolver.invalidate(key, key.previousFingerprint, true);
+}
+
 /** Hard-deletes a key: storage, caches, session, realtime subscriptions, other nodes. */
 export async function destroyKey(rt: Runtime, key: StoredKey, refresh: Refresh): Promise<boolean> {
   // Reject it locally first: the very next request must fail even while storage is being updated.
-  rt.resolver.invalidate(key, key.fingerprint, true);
+  forgetSecrets(rt, key);
   const existed = await rt.repo.deleteKey(key, refresh);
-  rt.resolver.invalidate(key, key.fingerprint, true);
+  forgetSecrets(rt, key);
   await touchMark(rt.ask, key);
   if (existed) await rt.quota.giveBack(key.userId).catch(() => undefined);
   rt.usage.forget(key);

@@ -1,24 +1,16 @@
-import { randomInt, randomUUID } from 'crypto';
+import { randomUUID } from 'crypto';
 import { isDeepStrictEqual } from 'util';
 import type { KuzzleRequest } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import { NEVER, assertWithinMaxTtl, expiresAtFrom, parseTtl } from '../core/expiry';
-import { PublicKey, StoredKey, fingerprintOf, toPublicKey } from '../core/key';
+import { PublicKey, StoredKey, toPublicKey } from '../core/key';
 import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { validateClaims, validateDescription, validateKeyId, validateName } from '../core/validation';
-import { FingerprintTakenError } from '../storage/KeyRepository';
+import { mintUniqueSecret } from './secrets';
+import { isIpSubset, validateAllowedIps } from '../core/ipAllowlist';
 import type { Runtime } from '../runtime';
 import { keyContextOf } from '../auth/KeyRequests';
-import { Target, assertUserExists, callerKuid, fieldOf, scopesOf, claimsOf, nativeNameOf, refreshOf, targetUserId } from './common';
-
-/**
- * The embedded `exp` of a secret is ignored (the stored expiresAt counts), so it is used to make every
- * secret unique: Kuzzle signs only `{_id, iat, exp}`, and two tokens of one user minted in the same
- * second would otherwise be identical. The fingerprint collection's create-only write catches the rest.
- */
-const SECRET_EXP_BASE_MS = 200 * 365 * 24 * 3600 * 1000;
-const SECRET_EXP_SPREAD_S = 2 ** 31;
-const MINT_ATTEMPTS = 8;
+import { Target, allowedIpsOf, assertUserExists, callerKuid, fieldOf, scopesOf, claimsOf, nativeNameOf, refreshOf, targetUserId } from './common';
 
 export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: Target): Promise<PublicKey> {
   const native = nativeNameOf(rt, request);
@@ -38,6 +30,7 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
   }
   let scopes = normalizeScopes(scopesOf(request));
   let claims = validateClaims(claimsOf(request), rt.config.claimsMaxBytes) ?? null;
+  let allowedIps = validateAllowedIps(allowedIpsOf(request)) ?? null;
   const args = request.input.args as Record<string, unknown>;
   const ttl = parseTtl({ expiresIn: args.expiresIn, secondsUntilExpiration: args.secondsUntilExpiration }, native ? 'native' : 'plugin');
   if (target === 'auth') assertWithinMaxTtl(ttl, rt.config.maxTTL);
@@ -68,6 +61,12 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
       throw new ApiKeyError('escalation', 'An API key cannot create a key with other claims than its own.');
     }
     claims = parent.claims;
+    // where it may be used from: within every ancestor's allowlist (the parent's when not given)
+    if (allowedIps === null) allowedIps = parent.allowedIps;
+    const listed = chain.filter((k) => k.allowedIps !== null);
+    if (listed.length > 0 && (allowedIps === null || !listed.every((k) => isIpSubset(allowedIps as string[], k.allowedIps as string[])))) {
+      throw new ApiKeyError('escalation', 'An API key cannot create a key usable from addresses outside its own allowedIps.');
+    }
   }
 
   // A user's own legacy Kuzzle key keeps its id: a plugin key must not hide it from the native deleteApiKey.
@@ -103,37 +102,35 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
     parentKeyId: parent ? parent.keyId : null,
     uid: randomUUID(),
     parentUid: parent ? parent.uid : null,
+    allowedIps,
+    rotatedAt: null,
+    previousFingerprint: null,
+    previousSecretExpiresAt: null,
   };
+  let created: PublicKey;
   try {
-    return await mintAndStore(rt, draft, user, refresh);
+    created = await mintAndStore(rt, draft, user, refresh);
   } catch (error) {
     if (limited) await rt.quota.giveBack(userId).catch(() => undefined);
     throw error;
   }
+  const fields = ['name', 'description', 'scopes', 'claims', 'expiresAt', 'allowedIps'].filter((f) => (draft as any)[f] !== null && (draft as any)[f] !== NEVER);
+  await rt.audit.record({ action: 'create', userId, keyId, fields }, rt.audit.originOf(request, parent));
+  return created;
 }
 
 /** Mints the secret (until its fingerprint is unique) and stores the key. */
 async function mintAndStore(rt: Runtime, draft: Omit<StoredKey, 'fingerprint'>, user: unknown, refresh: 'wait_for' | 'false'): Promise<PublicKey> {
   const { userId, keyId, createdAt } = draft;
-  for (let attempt = 0; attempt < MINT_ATTEMPTS; attempt++) {
-    const token = await rt.ask('core:security:token:create', user, {
-      type: 'apiKey',
-      expiresIn: SECRET_EXP_BASE_MS + randomInt(0, SECRET_EXP_SPREAD_S) * 1000,
-      bypassMaxTTL: true,
-    });
-    const secret: string = token.jwt;
-    const stored: StoredKey = { ...draft, fingerprint: fingerprintOf(secret) };
-    try {
-      await rt.repo.createKey(stored, refresh);
-    } catch (error) {
-      if (error instanceof FingerprintTakenError) continue;
-      throw error;
-    }
-    rt.resolver.forgetNegative(stored.fingerprint);
-    // a key deleted under this id may still be cached here or on other nodes: the new one replaces it everywhere
-    rt.resolver.invalidate(stored);
-    await rt.cluster.broadcast({ kind: 'changed', userId, keyId });
-    return toPublicKey(stored, createdAt, secret);
-  }
-  throw new ApiKeyError('storage_unavailable', 'Could not mint a unique API key secret, retry later.');
+  let stored: StoredKey | undefined;
+  const secret = await mintUniqueSecret(rt, user, async (fingerprint) => {
+    stored = { ...draft, fingerprint };
+    await rt.repo.createKey(stored, refresh);
+  });
+  const key = stored as StoredKey;
+  rt.resolver.forgetNegative(key.fingerprint);
+  // a key deleted under this id may still be cached here or on other nodes: the new one replaces it everywhere
+  rt.resolver.invalidate(key);
+  await rt.cluster.broadcast({ kind: 'changed', userId, keyId });
+  return toPublicKey(key, createdAt, secret);
 }

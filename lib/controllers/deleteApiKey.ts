@@ -1,11 +1,11 @@
 import type { KuzzleRequest } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
-import { StoredKey, fingerprintOf } from '../core/key';
+import { StoredKey, fingerprintOf, standingOf } from '../core/key';
 import type { Runtime } from '../runtime';
 import { keyContextOf } from '../auth/KeyRequests';
 import type { Refresh } from '../storage/KeyRepository';
 import { validateKeyId } from '../core/validation';
-import { Target, assertMayManage, descendantsOf, destroyKey, nativeNameOf, refreshOf, targetUserId } from './common';
+import { Target, assertMayManage, auditOriginOf, descendantsOf, destroyKey, nativeNameOf, refreshOf, targetUserId } from './common';
 
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 
@@ -49,9 +49,14 @@ export async function deleteApiKey(rt: Runtime, request: KuzzleRequest, target: 
     throw new ApiKeyError('not_found', `API key not found for user "${userId}".`);
   }
   await assertMayManage(rt, request, key, 'delete');
+  const origin = await auditOriginOf(rt, request);
   const children = await descendantsOf(rt, key);
   await destroyKey(rt, key, refresh);
-  for (const child of children) await destroyKey(rt, child, refresh);
+  await rt.audit.record({ action: 'delete', userId: key.userId, keyId: key.keyId }, origin);
+  for (const child of children) {
+    await destroyKey(rt, child, refresh);
+    await rt.audit.record({ action: 'delete', userId: child.userId, keyId: child.keyId, cause: 'parent-deleted' }, origin);
+  }
   return { _id: key.keyId };
 }
 
@@ -60,7 +65,9 @@ async function findKey(rt: Runtime, userId: string, selector: Selector, native: 
     const link = await rt.repo.getFingerprint(selector.fingerprint);
     if (!link || link.userId !== userId) return null;
     const key = await rt.repo.getKey(link);
-    return key && key.fingerprint === selector.fingerprint ? key : null;
+    // the key's secret now, or its previous one during a rotation grace: never a former secret
+    const standing = key ? standingOf(key, selector.fingerprint, link.uid, rt.now()) : 'foreign';
+    return standing === 'current' || standing === 'grace' ? key : null;
   }
   let keyId: string;
   try {

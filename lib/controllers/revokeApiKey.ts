@@ -3,7 +3,7 @@ import { PublicKey, StoredKey } from '../core/key';
 import { validateRevocationReason } from '../core/validation';
 import type { Runtime } from '../runtime';
 import type { Refresh } from '../storage/KeyRepository';
-import { Target, assertMayManage, callerKuid, descendantsOf, fieldOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId, publicView } from './common';
+import { Target, assertMayManage, auditOriginOf, callerKuid, descendantsOf, fieldOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId, publicView } from './common';
 
 /**
  * Soft revocation: the key is refused (401 `revoked`) from the next request and kept for audit.
@@ -17,9 +17,12 @@ export async function revokeApiKey(rt: Runtime, request: KuzzleRequest, target: 
   const refresh = refreshOf(request, 'wait_for');
   const key = await loadOwnedKey(rt, userId, keyId);
   await assertMayManage(rt, request, key, 'revoke');
+  const origin = await auditOriginOf(rt, request);
   const revoked = await revoke(rt, key, { by: callerKuid(request), reason }, refresh);
+  await rt.audit.record({ action: 'revoke', userId, keyId, fields: reason === null ? [] : ['revocationReason'] }, origin);
   for (const child of await descendantsOf(rt, key)) {
     await revoke(rt, child, { by: callerKuid(request), reason: `parent key "${keyId}" revoked` }, refresh);
+    await rt.audit.record({ action: 'revoke', userId, keyId: child.keyId, cause: 'parent-revoked' }, origin);
   }
   return publicView(rt, revoked);
 }

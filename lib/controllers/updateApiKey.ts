@@ -3,10 +3,11 @@ import { ApiKeyError } from '../core/errors';
 import { NEVER, assertShortening, expiresAtFrom, parseTtl } from '../core/expiry';
 import { PublicKey, StoredKey } from '../core/key';
 import { isScopeSubset, normalizeScopes } from '../core/scopes';
+import { isIpSubset, validateAllowedIps } from '../core/ipAllowlist';
 import { validateClaims, validateDescription, validateName } from '../core/validation';
 import type { Runtime } from '../runtime';
 import { keyContextOf } from '../auth/KeyRequests';
-import { Target, assertMayManage, fieldOf, scopesOf, claimsOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId, publicView } from './common';
+import { Target, allowedIpsOf, assertMayManage, auditOriginOf, changedFields, fieldOf, scopesOf, claimsOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId, publicView } from './common';
 import { isDeepStrictEqual } from 'util';
 
 /**
@@ -27,6 +28,8 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   if (rawScopes !== undefined) changes.scopes = normalizeScopes(rawScopes);
   const claims = validateClaims(claimsOf(request), rt.config.claimsMaxBytes);
   if (claims !== undefined) changes.claims = claims;
+  const allowedIps = validateAllowedIps(allowedIpsOf(request));
+  if (allowedIps !== undefined) changes.allowedIps = allowedIps;
 
   const args = request.input.args as Record<string, unknown>;
   const expiryGiven = [args.expiresIn, args.secondsUntilExpiration].some((v) => v !== undefined && v !== null);
@@ -41,7 +44,7 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
     changes.ttl = expiresAt === NEVER ? NEVER : expiresAt - key.createdAt;
   }
   if (Object.keys(changes).length === 0) {
-    throw new ApiKeyError('invalid_argument', 'Nothing to update: give name, description, scopes, claims or a shorter expiry.');
+    throw new ApiKeyError('invalid_argument', 'Nothing to update: give name, description, scopes, claims, allowedIps or a shorter expiry.');
   }
 
   // A key-authenticated request manages only itself and its descendants, never beyond its own (and its ancestors')
@@ -56,6 +59,11 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
     if ('claims' in changes && !isDeepStrictEqual(changes.claims, key.claims)) {
       throw new ApiKeyError('escalation', 'An API key cannot change the claims of a key.');
     }
+    const listed = chain.filter((k) => k.allowedIps !== null);
+    if ('allowedIps' in changes && listed.length > 0
+      && (changes.allowedIps == null || !listed.every((k) => isIpSubset(changes.allowedIps as string[], k.allowedIps as string[])))) {
+      throw new ApiKeyError('escalation', 'An API key cannot make a key usable from addresses outside its own allowedIps.');
+    }
   }
 
   changes.updatedAt = now;
@@ -63,5 +71,6 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   if (!updated) throw new ApiKeyError('not_found', `API key "${keyId}" not found for user "${userId}".`);
   // A shorter life or other scopes: end the session so nothing outlives the new expiry.
   await keyChanged(rt, updated, { endSessions: 'expiresAt' in changes });
+  await rt.audit.record({ action: 'update', userId, keyId, fields: changedFields(changes) }, await auditOriginOf(rt, request));
   return publicView(rt, updated);
 }

@@ -3,6 +3,7 @@
  * Invalid configuration throws a plain Error, which stops Kuzzle at boot.
  */
 import { parseDuration } from './expiry';
+import { parseCidr } from './ipAllowlist';
 
 export interface PluginConfig {
   /** who serves Kuzzle's native `security:*ApiKey*` / `auth:*ApiKey*` actions */
@@ -23,6 +24,14 @@ export interface PluginConfig {
   negativeCacheTTL: number;
   /** ms between two re-checks of the keys holding realtime subscriptions on a node */
   subscriptionCheckInterval: number;
+  /** longest rotation grace period, in ms */
+  maxRotationGrace: number;
+  /** peers (CIDRs or addresses) whose X-Forwarded-For is trusted */
+  trustedProxies: string[];
+  /** audit events older than this (ms) are pruned */
+  auditRetention: number;
+  /** serve the web console (api-keys/console) */
+  console: boolean;
 }
 
 export const CONFIG_DEFAULTS: Readonly<Omit<PluginConfig, 'maxTTL'>> = Object.freeze({
@@ -34,6 +43,10 @@ export const CONFIG_DEFAULTS: Readonly<Omit<PluginConfig, 'maxTTL'>> = Object.fr
   cacheTTL: 300000,
   negativeCacheTTL: 60000,
   subscriptionCheckInterval: 10000,
+  maxRotationGrace: 7 * 24 * 3600 * 1000,
+  trustedProxies: [] as string[],
+  auditRetention: 90 * 24 * 3600 * 1000,
+  console: true,
 });
 
 /**
@@ -58,6 +71,10 @@ const KNOWN_KEYS: ReadonlyArray<keyof PluginConfig> = Object.freeze([
   'cacheTTL',
   'negativeCacheTTL',
   'subscriptionCheckInterval',
+  'maxRotationGrace',
+  'trustedProxies',
+  'auditRetention',
+  'console',
 ]);
 
 const PREFIX = '[api-keys] Invalid configuration:';
@@ -104,6 +121,17 @@ function readDuration(key: string, v: unknown, min: number, allowNone: boolean):
     `a whole number of milliseconds >= ${min} or an "ms" duration string such as "30d"` +
     (allowNone ? ', or -1 for no limit' : '');
   throw configError(`"${key}" must be ${expected}; got ${show(v)}`);
+}
+
+function readBoolean(key: string, v: unknown): boolean {
+  if (typeof v === 'boolean') return v;
+  throw configError(`"${key}" must be true or false; got ${show(v)}`);
+}
+
+/** A list of IP addresses or CIDR ranges (IPv4 or IPv6). */
+function readCidrList(key: string, v: unknown): string[] {
+  if (Array.isArray(v) && v.every((entry) => typeof entry === 'string' && parseCidr(entry) !== null)) return [...v];
+  throw configError(`"${key}" must be an array of IP addresses or CIDR ranges such as "10.0.0.0/8"; got ${show(v)}`);
 }
 
 /**
@@ -168,5 +196,13 @@ export function resolveConfig(raw: unknown, kuzzleApiKeyMaxTTL: number): PluginC
     subscriptionCheckInterval: given('subscriptionCheckInterval')
       ? readDuration('subscriptionCheckInterval', source.subscriptionCheckInterval, 100, false)
       : CONFIG_DEFAULTS.subscriptionCheckInterval,
+    maxRotationGrace: given('maxRotationGrace')
+      ? readDuration('maxRotationGrace', source.maxRotationGrace, 0, false)
+      : CONFIG_DEFAULTS.maxRotationGrace,
+    trustedProxies: given('trustedProxies') ? readCidrList('trustedProxies', source.trustedProxies) : [],
+    auditRetention: given('auditRetention')
+      ? readDuration('auditRetention', source.auditRetention, 1000, false)
+      : CONFIG_DEFAULTS.auditRetention,
+    console: given('console') ? readBoolean('console', source.console) : CONFIG_DEFAULTS.console,
   };
 }

@@ -16,6 +16,10 @@ export const ERROR_CATALOGUE = {
   not_found: { status: 404, code: 0x030b },
   already_exists: { status: 409, code: 0x030c },
   storage_unavailable: { status: 503, code: 0x030d },
+  rotated: { status: 401, code: 0x030e },
+  ip_denied: { status: 403, code: 0x030f },
+  rate_limited: { status: 429, code: 0x0310 },
+  usage_exceeded: { status: 429, code: 0x0311 },
 } as const;
 
 export type ErrorName = keyof typeof ERROR_CATALOGUE;

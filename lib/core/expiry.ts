@@ -219,3 +219,28 @@ export function assertShortening(newExpiresAt: number, currentExpiresAt: number)
     );
   }
 }
+
+/**
+ * A rotation's `gracePeriod`: absent = 0 (the old secret stops at once), a whole number of ms >= 0, or an `ms`
+ * string ("10m"; digits alone, as HTTP query strings carry numbers, are ms). Over `max` or malformed: 400.
+ */
+export function parseGracePeriod(value: unknown, max: number): number {
+  if (value === undefined || value === null) return 0;
+  let n: number | undefined;
+  if (typeof value === 'number') n = value;
+  else if (typeof value === 'string') n = /^\s*\d+\s*$/.test(value) ? Number(value) : parseDuration(value);
+  if (n === undefined || !Number.isInteger(n) || n < 0) {
+    throw new ApiKeyError('invalid_argument', 'Invalid argument "gracePeriod": expected a whole number of milliseconds >= 0 or a duration such as "1h".');
+  }
+  if (n > max) {
+    throw new ApiKeyError('invalid_argument', `Invalid argument "gracePeriod": at most ${max} ms (maxRotationGrace).`);
+  }
+  return n;
+}
+
+/** The earlier of two expiries (-1 = never). */
+export function earliest(a: number, b: number): number {
+  if (a === NEVER) return b;
+  if (b === NEVER) return a;
+  return Math.min(a, b);
+}

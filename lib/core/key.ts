@@ -31,6 +31,14 @@ export interface StoredKey {
    */
   uid: string | null;
   parentUid: string | null;
+  /** addresses and CIDR ranges the key may be used from; null = anywhere */
+  allowedIps: string[] | null;
+  /** when the secret was last rotated */
+  rotatedAt: number | null;
+  /** the secret before the last rotation (its sha256): kept to answer `rotated`, never searchable or shown */
+  previousFingerprint: string | null;
+  /** until when the previous secret still works (null: it stopped at the rotation) */
+  previousSecretExpiresAt: number | null;
 }
 
 /** The key a request or a message names: ids are per user. */
@@ -49,7 +57,7 @@ export function storageIdOf(handle: KeyHandle): string {
 }
 
 /** What clients see: the contract's `_source` (the internal uids stay inside). */
-export interface PublicKeySource extends Omit<StoredKey, 'keyId' | 'uid' | 'parentUid'> {
+export interface PublicKeySource extends Omit<StoredKey, 'keyId' | 'uid' | 'parentUid' | 'previousFingerprint'> {
   expired: boolean;
   token?: string;
 }
@@ -78,10 +86,13 @@ export function statusOf(key: StoredKey, now: number): KeyStatus {
  * key's own.
  */
 export function toPublicKey(key: StoredKey, now: number, token?: string, effectiveExpiresAt = key.expiresAt): PublicKey {
-  const { keyId, uid: _uid, parentUid: _parentUid, ...rest } = key;
+  const { keyId, uid: _uid, parentUid: _parentUid, previousFingerprint: _previous, ...rest } = key;
   const source: PublicKeySource = {
     ...rest,
     scopes: rest.scopes ? [...rest.scopes] : null,
+    allowedIps: rest.allowedIps ? [...rest.allowedIps] : null,
+    // shown while the grace period runs only
+    previousSecretExpiresAt: graceRunning(key, now) ? key.previousSecretExpiresAt : null,
     expired: isExpired(effectiveExpiresAt, now),
   };
   if (token !== undefined) source.token = token;
@@ -112,5 +123,34 @@ export function normalizeStoredKey(id: string, source: Record<string, any>): Sto
     parentKeyId: orNull(source.parentKeyId),
     uid: orNull(source.uid),
     parentUid: orNull(source.parentUid),
+    allowedIps: Array.isArray(source.allowedIps) ? source.allowedIps : null,
+    rotatedAt: orNull(source.rotatedAt),
+    previousFingerprint: orNull(source.previousFingerprint),
+    previousSecretExpiresAt: orNull(source.previousSecretExpiresAt),
   };
+}
+
+/** Whether the secret before the last rotation still works. */
+export function graceRunning(key: StoredKey, now: number): boolean {
+  return key.previousFingerprint !== null && key.previousSecretExpiresAt !== null && now < key.previousSecretExpiresAt;
+}
+
+/**
+ * What a presented secret is to the key its fingerprint document names:
+ * - `current`: the key's secret; `grace`: the previous one, within its grace period;
+ * - `rotated`: one of the key's former secrets (its fingerprint document carries the key's uid);
+ * - `foreign`: none of those (the key was deleted and re-created under the same id, or the document is stale).
+ */
+export type SecretStanding = 'current' | 'grace' | 'rotated' | 'foreign';
+
+export function standingOf(key: StoredKey, fingerprint: string, linkUid: string | null, now: number): SecretStanding {
+  if (key.fingerprint === fingerprint) return 'current';
+  if (key.previousFingerprint === fingerprint) return graceRunning(key, now) ? 'grace' : 'rotated';
+  if (key.uid !== null && linkUid === key.uid) return 'rotated';
+  return 'foreign';
+}
+
+/** The secrets a key accepts now (a rotated secret's subscriptions end when it stops working). */
+export function acceptedFingerprints(key: StoredKey, now: number): string[] {
+  return graceRunning(key, now) ? [key.fingerprint, key.previousFingerprint as string] : [key.fingerprint];
 }

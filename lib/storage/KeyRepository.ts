@@ -31,6 +31,13 @@ export interface Revocation {
   revocationReason: string | null;
 }
 
+export interface FingerprintLink {
+  keyId: string;
+  userId: string;
+  /** the key's uid when the document was written (null on documents that predate rotation) */
+  uid: string | null;
+}
+
 /** Thrown by createKey when the secret's fingerprint is already taken: mint another secret. */
 export class FingerprintTakenError extends Error {
   constructor() {
@@ -55,7 +62,7 @@ export class KeyRepository {
   async createKey(key: StoredKey, refresh: Refresh): Promise<void> {
     try {
       await this.ask(`${PRIVATE}:create`, this.index, FINGERPRINTS_COLLECTION,
-        { keyId: key.keyId, userId: key.userId }, { ...WRITE_OPTS, id: key.fingerprint });
+        { keyId: key.keyId, userId: key.userId, uid: key.uid }, { ...WRITE_OPTS, id: key.fingerprint });
     } catch (error) {
       if (isStorageConflict(error)) throw new FingerprintTakenError();
       throw error;
@@ -84,15 +91,32 @@ export class KeyRepository {
     }
   }
 
-  /** fingerprint -> key id and owner, or null. */
-  async getFingerprint(fingerprint: string): Promise<{ keyId: string; userId: string } | null> {
+  /** fingerprint -> key id, owner and key uid (null on documents that predate rotation), or null. */
+  async getFingerprint(fingerprint: string): Promise<FingerprintLink | null> {
     try {
       const doc = await this.ask(`${PRIVATE}:get`, this.index, FINGERPRINTS_COLLECTION, fingerprint);
-      return { keyId: doc._source.keyId, userId: doc._source.userId };
+      return { keyId: doc._source.keyId, userId: doc._source.userId, uid: doc._source.uid ?? null };
     } catch (error) {
       if (isStorageNotFound(error)) return null;
       throw error;
     }
+  }
+
+  /** Links a new secret to an existing key (rotation): create-only, so that two keys never share a secret. */
+  async addFingerprint(fingerprint: string, key: StoredKey & { uid: string }): Promise<void> {
+    try {
+      await this.ask(`${PRIVATE}:create`, this.index, FINGERPRINTS_COLLECTION,
+        { keyId: key.keyId, userId: key.userId, uid: key.uid }, { ...WRITE_OPTS, id: fingerprint });
+    } catch (error) {
+      if (isStorageConflict(error)) throw new FingerprintTakenError();
+      throw error;
+    }
+  }
+
+  /** Records the key's uid on the document of its own (older) secret, so that it answers `rotated` later. */
+  async stampFingerprint(fingerprint: string, key: StoredKey & { uid: string }): Promise<void> {
+    await this.ask(`${PRIVATE}:createOrReplace`, this.index, FINGERPRINTS_COLLECTION, fingerprint,
+      { keyId: key.keyId, userId: key.userId, uid: key.uid }, WRITE_OPTS);
   }
 
   /** Partial update; returns the key as stored afterwards, or null when it no longer exists. */
@@ -117,11 +141,24 @@ export class KeyRepository {
       if (!isStorageNotFound(error)) throw error;
       existed = false;
     }
+    const fingerprints = [key.fingerprint, key.previousFingerprint].filter((f): f is string => typeof f === 'string');
     await Promise.all([
-      this.ask(`${PRIVATE}:delete`, this.index, FINGERPRINTS_COLLECTION, key.fingerprint, {}),
+      ...fingerprints.map((f) => this.ask(`${PRIVATE}:delete`, this.index, FINGERPRINTS_COLLECTION, f, {})),
       this.ask(`${PRIVATE}:delete`, this.index, REVOCATIONS_COLLECTION, id, {}),
     ].map((p) => p.catch((error: unknown) => { if (!isStorageNotFound(error)) throw error; })));
+    await this.deleteFormerSecrets([key]);
     return existed;
+  }
+
+  /**
+   * The documents of the older secrets of rotated keys (the key's uid names them). Without them a deleted key's
+   * former secrets are unknown tokens anyway (their key is gone): this is storage hygiene, not a security check.
+   */
+  private async deleteFormerSecrets(keys: StoredKey[]): Promise<void> {
+    const uids = keys.filter((k) => k.rotatedAt !== null && k.uid !== null).map((k) => k.uid as string);
+    if (uids.length === 0) return;
+    await this.ask('core:storage:private:collection:refresh', this.index, FINGERPRINTS_COLLECTION);
+    await this.ask(`${PRIVATE}:deleteByQuery`, this.index, FINGERPRINTS_COLLECTION, { terms: { uid: uids } }, { fetch: false });
   }
 
   /**
@@ -135,10 +172,11 @@ export class KeyRepository {
       const batch = await this.findAll(query, 1000, { refresh: true });
       if (batch.length === 0) return deleted;
       const ids = batch.map((k) => storageIdOf(k));
-      const fingerprints = batch.map((k) => k.fingerprint);
+      const fingerprints = batch.flatMap((k) => [k.fingerprint, k.previousFingerprint]).filter((f): f is string => typeof f === 'string');
       await this.ask(`${PRIVATE}:deleteByQuery`, this.index, KEYS_COLLECTION, { ids: { values: ids } }, { refresh: 'wait_for', fetch: false });
       await this.ask(`${PRIVATE}:deleteByQuery`, this.index, FINGERPRINTS_COLLECTION, { ids: { values: fingerprints } }, { fetch: false });
       await this.ask(`${PRIVATE}:deleteByQuery`, this.index, REVOCATIONS_COLLECTION, { ids: { values: ids } }, { fetch: false });
+      await this.deleteFormerSecrets(batch);
       deleted.push(...batch);
       if (batch.length < 1000) return deleted;
     }

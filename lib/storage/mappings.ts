@@ -14,6 +14,7 @@ const searchableText = { type: 'text', fields: { keyword: { type: 'keyword', ign
 export const KEYS_COLLECTION = 'keys';
 export const FINGERPRINTS_COLLECTION = 'fingerprints';
 export const REVOCATIONS_COLLECTION = 'revocations';
+export const AUDIT_COLLECTION = 'audit';
 
 export const KEYS_MAPPING = {
   dynamic: 'strict',
@@ -38,6 +39,11 @@ export const KEYS_MAPPING = {
     parentKeyId: keyword,
     uid: keyword,
     parentUid: keyword,
+    allowedIps: keyword,
+    rotatedAt: date,
+    // kept to answer `rotated`, never searched
+    previousFingerprint: { type: 'keyword', index: false },
+    previousSecretExpiresAt: date,
   },
 };
 
@@ -47,6 +53,8 @@ export const FINGERPRINTS_MAPPING = {
   properties: {
     keyId: keyword,
     userId: keyword,
+    // the key's uid: a former secret of the key (rotation) is told apart from a key re-created under the same id
+    uid: keyword,
   },
 };
 
@@ -60,10 +68,29 @@ export const REVOCATIONS_MAPPING = {
   },
 };
 
+/** Audit events: append-only (created, never updated; pruned past `auditRetention`). Never a secret. */
+export const AUDIT_MAPPING = {
+  dynamic: 'strict',
+  properties: {
+    eventId: keyword,
+    at: date,
+    action: keyword,
+    userId: keyword,
+    keyId: keyword,
+    actor: { properties: { userId: keyword, keyId: keyword } },
+    fields: keyword,
+    requestId: keyword,
+    ip: keyword,
+    cause: keyword,
+    suppressed: { type: 'integer' },
+  },
+};
+
 export const COLLECTIONS = {
   [KEYS_COLLECTION]: KEYS_MAPPING,
   [FINGERPRINTS_COLLECTION]: FINGERPRINTS_MAPPING,
   [REVOCATIONS_COLLECTION]: REVOCATIONS_MAPPING,
+  [AUDIT_COLLECTION]: AUDIT_MAPPING,
 };
 
 /** Fields a client may sort on, and the indexed field behind each. */

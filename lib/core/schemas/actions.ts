@@ -78,7 +78,6 @@ const searchArgs: Record<string, ArgSpec> = {
 const auditArgs: Record<string, ArgSpec> = {
   keyId: { schema: { type: 'string' } },
   actor: { schema: { type: 'string' }, description: 'the acting user id' },
-  action: { schema: { type: 'string' }, description: 'create, update, revoke, rotate, delete, escalation' },
   since: { schema: integerArg(0), description: 'epoch ms (inclusive)' },
   until: { schema: integerArg(0), description: 'epoch ms (inclusive)' },
   from: searchArgs.from,
@@ -182,6 +181,11 @@ export const ACTION_SCHEMAS: Record<string, ActionSchema> = {
     summary: 'Search the audit trail',
     description: 'Key management events (create, update, revoke, rotate, delete, refused escalations), newest first.',
     args: auditArgs,
+    body: {
+      // not a top-level argument: Kuzzle reads a top-level `action` as the name of the API action
+      properties: { action: { type: 'string', description: 'only events of this action: create, update, revoke, rotate, delete, escalation' } },
+      alsoTopLevel: false,
+    },
     result: auditResult,
     errors: [],
   },

@@ -5,7 +5,8 @@ function key(extra: Partial<StoredKey> = {}): StoredKey {
   return {
     keyId: 'k', userId: 'u', name: 'k', description: null, scopes: null, claims: null, fingerprint: 'fp',
     expiresAt: -1, ttl: -1, createdAt: 0, createdBy: 'u', updatedAt: null, lastUsedAt: null, revoked: false,
-    revokedAt: null, revokedBy: null, revocationReason: null, parentKeyId: null, uid: 'uid', parentUid: null, ...extra,
+    revokedAt: null, revokedBy: null, revocationReason: null, parentKeyId: null, uid: 'uid', parentUid: null,
+    allowedIps: null, rotatedAt: null, previousFingerprint: null, previousSecretExpiresAt: null, ...extra,
   };
 }
 

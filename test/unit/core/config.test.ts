@@ -10,6 +10,10 @@ const DEFAULTS = {
   cacheTTL: 300000,
   negativeCacheTTL: 60000,
   subscriptionCheckInterval: 10000,
+  maxRotationGrace: 7 * 24 * 3600 * 1000,
+  trustedProxies: [],
+  auditRetention: 90 * 24 * 3600 * 1000,
+  console: true,
 };
 
 function expectConfigError(raw: unknown, ...fragments: string[]): void {
@@ -41,6 +45,10 @@ describe('resolveConfig', () => {
       cacheTTL: 300000,
       negativeCacheTTL: 60000,
       subscriptionCheckInterval: 10000,
+      maxRotationGrace: 7 * 24 * 3600 * 1000,
+      trustedProxies: [],
+      auditRetention: 90 * 24 * 3600 * 1000,
+      console: true,
     });
   });
 
@@ -70,6 +78,10 @@ describe('resolveConfig', () => {
           cacheTTL: '2s',
           negativeCacheTTL: 500,
           subscriptionCheckInterval: '1s',
+          maxRotationGrace: '1h',
+          trustedProxies: ['10.0.0.0/8', '::1', '::ffff:192.0.2.1'],
+          auditRetention: 86400000,
+          console: false,
         },
         -1,
       ),
@@ -83,7 +95,20 @@ describe('resolveConfig', () => {
       cacheTTL: 2000,
       negativeCacheTTL: 500,
       subscriptionCheckInterval: 1000,
+      maxRotationGrace: 3600000,
+      trustedProxies: ['10.0.0.0/8', '::1', '::ffff:192.0.2.1'],
+      auditRetention: 86400000,
+      console: false,
     });
+  });
+
+  it('refuses malformed v0.2 keys, naming them', () => {
+    expectConfigError({ trustedProxies: ['10.0.0.0/33'] }, 'trustedProxies');
+    expectConfigError({ trustedProxies: '10.0.0.0/8' }, 'trustedProxies');
+    expectConfigError({ trustedProxies: ['proxy.local'] }, 'trustedProxies');
+    expectConfigError({ maxRotationGrace: '1 fortnight' }, 'maxRotationGrace');
+    expectConfigError({ auditRetention: 10 }, 'auditRetention');
+    expectConfigError({ console: 'yes' }, 'console');
   });
 
   it('accepts durations as numbers or ms strings', () => {

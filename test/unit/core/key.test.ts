@@ -1,4 +1,4 @@
-import { fingerprintOf, normalizeStoredKey, statusOf, toPublicKey, StoredKey } from '../../../lib/core/key';
+import { acceptedFingerprints, fingerprintOf, normalizeStoredKey, standingOf, statusOf, toPublicKey, StoredKey } from '../../../lib/core/key';
 
 const secret = 'kapikey-eyJhbGciOiJIUzI1NiJ9.eyJfaWQiOiJ1MSIsImlhdCI6MX0.sig';
 
@@ -28,8 +28,8 @@ describe('key model', () => {
     const pub = toPublicKey(stored(), 2000);
     expect(pub._id).toBe('key-1');
     expect(Object.keys(pub._source).sort()).toEqual([
-      'claims', 'createdAt', 'createdBy', 'description', 'expired', 'expiresAt', 'fingerprint', 'lastUsedAt', 'name',
-      'parentKeyId', 'revocationReason', 'revoked', 'revokedAt', 'revokedBy', 'scopes', 'ttl', 'updatedAt', 'userId',
+      'allowedIps', 'claims', 'createdAt', 'createdBy', 'description', 'expired', 'expiresAt', 'fingerprint', 'lastUsedAt', 'name',
+      'parentKeyId', 'previousSecretExpiresAt', 'revocationReason', 'revoked', 'revokedAt', 'revokedBy', 'rotatedAt', 'scopes', 'ttl', 'updatedAt', 'userId',
     ]);
     expect(pub._source.description).toBeNull();
     expect(pub._source.revoked).toBe(false);
@@ -41,5 +41,28 @@ describe('key model', () => {
     expect(statusOf(stored({ expiresAt: 5000 }), 5000)).toBe('expired');
     expect(statusOf(stored({ expiresAt: 5000, revoked: true }), 6000)).toBe('revoked');
     expect(statusOf(stored(), 10 ** 13)).toBe('valid');
+  });
+
+  describe('rotation', () => {
+    const rotated = (graceEnd: number | null) => stored({ fingerprint: 'new', previousFingerprint: 'old', previousSecretExpiresAt: graceEnd, rotatedAt: 1500, uid: 'u' });
+
+    it('tells the current, the previous (in grace or not), former and foreign secrets apart', () => {
+      expect(standingOf(rotated(3000), 'new', null, 2000)).toBe('current');
+      expect(standingOf(rotated(3000), 'old', null, 2000)).toBe('grace');
+      expect(standingOf(rotated(3000), 'old', null, 3000)).toBe('rotated');
+      expect(standingOf(rotated(null), 'old', null, 2000)).toBe('rotated');
+      expect(standingOf(rotated(null), 'older', 'u', 2000)).toBe('rotated');
+      // a key re-created under the same id (another uid) never answers for the old key's secrets
+      expect(standingOf(rotated(null), 'older', 'another-uid', 2000)).toBe('foreign');
+      expect(standingOf(rotated(null), 'older', null, 2000)).toBe('foreign');
+    });
+
+    it('accepts at most two secrets, and shows previousSecretExpiresAt only while the grace runs', () => {
+      expect(acceptedFingerprints(rotated(3000), 2000)).toEqual(['new', 'old']);
+      expect(acceptedFingerprints(rotated(3000), 3000)).toEqual(['new']);
+      expect(toPublicKey(rotated(3000), 2000)._source.previousSecretExpiresAt).toBe(3000);
+      expect(toPublicKey(rotated(3000), 3001)._source.previousSecretExpiresAt).toBeNull();
+      expect(JSON.stringify(toPublicKey(rotated(3000), 2000))).not.toContain('"old"');
+    });
   });
 });
