@@ -45,15 +45,15 @@ export class ApiKeysError extends Error {
   readonly id: ApiKeysErrorId;
   readonly status: number;
   /** the error kuzzle-sdk rejected with */
-  override readonly cause: unknown;
+  readonly sdkError: unknown;
 
-  constructor(name: ApiKeysErrorName, message: string, cause?: unknown) {
+  constructor(name: ApiKeysErrorName, message: string, sdkError?: unknown) {
     super(message);
     this.name = 'ApiKeysError';
     this.errorName = name;
     this.id = `${API_KEYS_ERROR_PREFIX}${name}`;
     this.status = API_KEYS_ERRORS[name];
-    this.cause = cause;
+    this.sdkError = sdkError;
   }
 
   /** Narrows to one error: `if (e instanceof ApiKeysError && e.is('not_found'))`. */

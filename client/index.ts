@@ -69,14 +69,18 @@ export const requests = {
     ...userArgs, action: 'revokeApiKey', _id: id, refresh: input.refresh, body: defined({ revocationReason: input.reason }),
   }),
   rotate: (userArgs: Args, id: string, input: RotateInput = {}): Args => defined({
-    ...userArgs, action: 'rotateApiKey', _id: id, gracePeriod: input.gracePeriod,
+    ...userArgs, action: 'rotateApiKey', _id: id, refresh: input.refresh, body: defined({ gracePeriod: input.gracePeriod }),
   }),
   delete: (userArgs: Args, id: string, input: DeleteInput = {}): Args => defined({
     ...userArgs, action: 'deleteApiKey', _id: id, refresh: input.refresh,
   }),
   // the secret only ever in the body: a query string ends up in access logs
   verify: (token: string, input: VerifyInput = {}): Args => ({ action: 'verifyApiKey', body: defined({ token, ip: input.ip }) }),
-  auditSearch: (filters: Args = {}): Args => defined({ ...filters, action: 'searchAuditEvents' }),
+  // The `action` filter cannot be a top-level argument: Kuzzle reads a top-level `action` as the API action's name.
+  // It travels in the body; the other filters are top-level arguments.
+  auditSearch: ({ action, ...filters }: AuditFilters = {}): Args => defined({
+    ...filters, action: 'searchAuditEvents', body: action === undefined ? undefined : { action },
+  }),
 };
 
 async function send<T>(sdk: KuzzleQueryable, controller: string, request: Args): Promise<T> {
@@ -143,7 +147,7 @@ export class AuditEvents {
   constructor(private readonly sdk: KuzzleQueryable, private readonly controller: string) {}
 
   search(filters?: AuditFilters): Promise<AuditSearchResult> {
-    return send(this.sdk, this.controller, requests.auditSearch({ ...filters }));
+    return send(this.sdk, this.controller, requests.auditSearch(filters));
   }
 }
 
@@ -152,7 +156,7 @@ export class OwnAuditEvents {
   constructor(private readonly sdk: KuzzleQueryable) {}
 
   search(filters?: Omit<AuditFilters, 'userId'>): Promise<AuditSearchResult> {
-    return send(this.sdk, AUTH_CONTROLLER, requests.auditSearch({ ...filters }));
+    return send(this.sdk, AUTH_CONTROLLER, requests.auditSearch(filters));
   }
 }
 

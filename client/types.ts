@@ -135,6 +135,7 @@ export interface RevokeInput {
 export interface RotateInput {
   /** how long the previous secret keeps working: an `ms` string or ms (default 0, at most `maxRotationGrace`) */
   gracePeriod?: Duration;
+  refresh?: Refresh;
 }
 
 export interface DeleteInput {
