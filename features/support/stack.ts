@@ -18,7 +18,8 @@ export async function bootStack(): Promise<void> {
   stack = await startStack({
     esMajor: (process.env.ES_MAJOR as '7' | '8') || '7',
     verbose: process.env.STACK_VERBOSE === '1',
-    pluginConfig: { lastUsedFlushInterval: 1000 },
+    // 127.0.0.2 plays a reverse proxy in features/ip-allowlists.feature
+    pluginConfig: { lastUsedFlushInterval: 1000, trustedProxies: ['127.0.0.2'] },
     kuzzleConfig: process.env.STACK_CLUSTER === '0' ? { 'cluster.enabled': false } : undefined,
   });
   const mode = process.env.STACK_CLUSTER === '0' ? 'cluster DISABLED' : `one cluster node on ${stack.clusterAddress}`;

@@ -16,16 +16,31 @@ export interface Cidr {
 /** The most entries one key may list: a bound on what each request checks. */
 export const MAX_ALLOWED_IPS = 100;
 
-/** An address as Kuzzle or a header gives it, in canonical form: IPv4-mapped IPv6 becomes IPv4, brackets go. */
+/** IPv6 in its one canonical text form (WHATWG URL serialisation: compressed, lowercase, mapped IPv4 in hex). */
+function canonicalIpv6(text: string): string | null {
+  try {
+    return new URL(`http://[${text}]/`).hostname.slice(1, -1);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An address as Kuzzle or a header gives it, in canonical form: IPv4-mapped IPv6 (`::ffff:a.b.c.d`, or the
+ * expanded hex form uWebSockets reports for IPv4 peers on a dual-stack socket) becomes IPv4; brackets go.
+ */
 export function normalizeIp(raw: string): string | null {
   let text = raw.trim();
   if (text.startsWith('[') && text.endsWith(']')) text = text.slice(1, -1);
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(text);
-  if (mapped) text = mapped[1];
   const family = isIP(text);
   if (family === 4) return text;
-  if (family === 6) return text.toLowerCase();
-  return null;
+  if (family !== 6) return null;
+  const canonical = canonicalIpv6(text);
+  if (canonical === null) return null;
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(canonical);
+  if (!mapped) return canonical;
+  const [high, low] = [parseInt(mapped[1], 16), parseInt(mapped[2], 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 /** "203.0.113.0/24", "2001:db8::/32", "198.51.100.7" (a single address), or null when malformed. */
@@ -33,8 +48,8 @@ export function parseCidr(entry: string): Cidr | null {
   if (typeof entry !== 'string' || entry.length > 64) return null;
   const [addressPart, prefixPart, ...rest] = entry.trim().split('/');
   if (rest.length > 0) return null;
-  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.test(addressPart.trim());
   const address = normalizeIp(addressPart);
+  const mapped = address !== null && isIP(address) === 4 && isIP(addressPart.trim()) === 6;
   if (address === null) return null;
   const family: Family = isIP(address) === 4 ? 'ipv4' : 'ipv6';
   const max = family === 'ipv4' ? 32 : 128;

@@ -59,3 +59,12 @@ describe('IP allowlists', () => {
     expect(clientIp([], [])).toBeNull();
   });
 });
+
+describe('addresses as uWebSockets reports them', () => {
+  it('reads the expanded IPv4-mapped form of a dual-stack socket as IPv4', () => {
+    expect(normalizeIp('0000:0000:0000:0000:0000:ffff:7f00:0004')).toBe('127.0.0.4');
+    expect(normalizeIp('0000:0000:0000:0000:0000:0000:0000:0001')).toBe('::1');
+    expect(normalizeIp('2001:0DB8:0000:0000:0000:0000:0000:0005')).toBe('2001:db8::5');
+    expect(ipAllowed(['127.0.0.3'], '0000:0000:0000:0000:0000:ffff:7f00:0003')).toBe(true);
+  });
+});
