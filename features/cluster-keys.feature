@@ -40,3 +40,34 @@ Feature: Key management on a real 3-node cluster: one answer whichever node is a
     And 3 keys are created for "drift" at once, spread over nodes 1, 2 and 3
     Then exactly 1 creation succeeded, the others failed with status 400 and id "plugin.api-keys.too_many_keys"
     And "drift" has 5 keys, asked on node 1
+
+  Scenario: a key rotated on node 1: the old secret is refused on nodes 2 and 3 right after its grace
+    Given the admin created a key "rk" on node 1 with:
+      """
+      { "body": { "name": "rotating", "scopes": ["server:now"] } }
+      """
+    And "key:rk" calling "server:now" on nodes "1,2,3" succeeds
+    When "admin" calls "api-keys/security:rotateApiKey" on node 1 with:
+      """
+      { "userId": "admin", "_id": "{{id:rk}}", "gracePeriod": 2000 }
+      """
+    Then the result is remembered as key "rk2"
+    And "key:rk" calling "server:now" on nodes "2,3" succeeds
+    And "key:rk2" calling "server:now" on nodes "1,2,3" succeeds
+    When I wait 2100 ms
+    Then "key:rk" calling "server:now" on nodes "1,2,3" fails with status 401 and id "plugin.api-keys.rotated"
+    And "key:rk2" calling "server:now" on nodes "2,3" succeeds
+
+  Scenario: a key rotated on node 1 with no grace: the old secret is refused at the very next request on nodes 2 and 3
+    Given the admin created a key "rz" on node 1 with:
+      """
+      { "body": { "name": "rotating-now", "scopes": ["server:now"] } }
+      """
+    And "key:rz" calling "server:now" on nodes "1,2,3" succeeds
+    When "admin" calls "api-keys/security:rotateApiKey" on node 1 with:
+      """
+      { "userId": "admin", "_id": "{{id:rz}}" }
+      """
+    Then the result is remembered as key "rz2"
+    And "key:rz" calling "server:now" on nodes "2,3" fails with status 401 and id "plugin.api-keys.rotated"
+    And "key:rz2" calling "server:now" on nodes "2,3" succeeds
