@@ -234,7 +234,8 @@ Feature: the typed client (kuzzle-plugin-api-keys/client) drives every action, o
     Then the result field "total" is "2"
     And the result field "hits.length" is "1"
 
-  # issue 15 (rate limits and credits)
+  # needs issue 15 (rate limits and credits): fails until the lead lands them
+  @issue-15
   Scenario: rate limits and credits through the client
     When "admin" calls the client's "keys.create" with:
       """
