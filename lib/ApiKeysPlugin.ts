@@ -11,6 +11,7 @@ import { migrateLegacyKeys } from './storage/migration';
 import { KeyQuota } from './storage/KeyQuota';
 import { AuditRepository } from './storage/AuditRepository';
 import { AuditTrail } from './auth/AuditTrail';
+import { Budget } from './auth/Budget';
 import { KeyResolver } from './auth/KeyResolver';
 import { SessionManager } from './auth/SessionManager';
 import { UsageRecorder } from './auth/UsageRecorder';
@@ -71,6 +72,8 @@ export class ApiKeysPlugin extends Plugin {
     }));
     const now = () => Date.now();
     const auditRepo = new AuditRepository(ask);
+    const usage = new UsageRecorder(repo, config.lastUsedFlushInterval, (e) => log.warn(`lastUsedAt flush failed: ${(e as Error)?.message ?? e}`));
+    const budget = new Budget(ask, async (key) => (await resolver.reload(key))?.key ?? null, (key, credits) => usage.recordCredits(key, credits));
     const rt: Runtime = {
       config,
       ask,
@@ -78,7 +81,8 @@ export class ApiKeysPlugin extends Plugin {
       quota: new KeyQuota(ask, repo),
       resolver,
       sessions,
-      usage: new UsageRecorder(repo, config.lastUsedFlushInterval, (e) => log.warn(`lastUsedAt flush failed: ${(e as Error)?.message ?? e}`)),
+      usage,
+      budget,
       cluster: new ClusterSync((context.accessors as any).cluster, log.debug),
       connections: new ConnectionTokens(() => kuzzle.tokenManager),
       subscriptions: new SubscriptionGuard({ ask, resolver, lookups, keyRequests, sessions, log, now }, config.subscriptionCheckInterval),

@@ -15,6 +15,7 @@ import type { SubscriptionGuard } from './auth/SubscriptionGuard';
 import type { KeyRequests } from './auth/KeyRequests';
 import type { KuzzleResourceLookups } from './auth/ResourceLookups';
 import type { AuditTrail } from './auth/AuditTrail';
+import type { Budget } from './auth/Budget';
 import type { AuditRepository } from './storage/AuditRepository';
 
 /** The key behind a key-authenticated request, and its ancestors as they were when the request came in. */
@@ -50,6 +51,8 @@ export interface Runtime {
   lookups: KuzzleResourceLookups;
   /** requests re-routed from a native action name */
   nativeRequests: WeakMap<KuzzleRequest, NativeName>;
+  /** rate limits and credits, cluster-wide */
+  budget: Budget;
   /** audit events of key management */
   audit: AuditTrail;
   auditRepo: AuditRepository;

@@ -5,9 +5,12 @@
  */
 import { KeyRepository } from '../storage/KeyRepository';
 import { KeyHandle, storageIdOf } from '../core/key';
+import type { Credits } from '../core/limits';
 
 export class UsageRecorder {
   private pending = new Map<string, { handle: KeyHandle; at: number }>();
+  /** the last count of credits seen per key (Redis is authoritative; storage is where counting resumes from) */
+  private credits = new Map<string, { handle: KeyHandle; credits: Credits }>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
 
@@ -29,21 +32,37 @@ export class UsageRecorder {
     if (previous === undefined || previous.at < at) this.pending.set(sid, { handle: { userId: handle.userId, keyId: handle.keyId }, at });
   }
 
+  recordCredits(handle: KeyHandle, credits: Credits): void {
+    this.credits.set(storageIdOf(handle), { handle: { userId: handle.userId, keyId: handle.keyId }, credits });
+  }
+
   forget(handle: KeyHandle): void {
     this.pending.delete(storageIdOf(handle));
+    this.credits.delete(storageIdOf(handle));
   }
 
   /** Writes every pending use (one partial update per key). Concurrent calls share one run. */
   flush(): Promise<void> {
     if (this.flushing) return this.flushing;
     const batch = this.pending;
+    const credits = this.credits;
     this.pending = new Map();
-    if (batch.size === 0) return Promise.resolve();
+    this.credits = new Map();
+    if (batch.size === 0 && credits.size === 0) return Promise.resolve();
     this.flushing = (async () => {
       for (const { handle, at } of batch.values()) {
         try {
           // updateKey answers null for a key deleted meanwhile: nothing to record then.
           await this.repo.updateKey(handle, { lastUsedAt: at }, 'false');
+        } catch (error) {
+          this.onError(error);
+        }
+      }
+      for (const { handle, credits: counted } of credits.values()) {
+        try {
+          // only onto the same credits: new ones set meanwhile (another setAt) or removed ones are left alone
+          const stored = await this.repo.getKey(handle);
+          if (stored?.credits && stored.credits.setAt === counted.setAt) await this.repo.updateKey(handle, { credits: counted }, 'false');
         } catch (error) {
           this.onError(error);
         }

@@ -20,12 +20,17 @@ import { SESSION_PREFIX, UserGoneError } from './SessionManager';
 import { keyChain } from './keyState';
 import { describeResources, resourcesOf } from './resources';
 import { KeyConnectionToken } from './ConnectionTokens';
+import { Budget, Charge } from './Budget';
 import { StoredKey, fingerprintOf, standingOf, storageIdOf } from '../core/key';
 import type { KeyContext, NativeName, Runtime } from '../runtime';
 
 const NATIVE_ACTIONS = new Set(['createApiKey', 'searchApiKeys', 'deleteApiKey']);
 /** answered with the key's scopes applied (see RightsPipes), so never refused by scopes */
 const SCOPE_AWARE = new Set(['auth:getMyRights', 'auth:checkRights']);
+/** not uses of the key: they count against no limit and use no credit */
+const UNCOUNTED = new Set(['auth:checkToken', 'api-keys/security:verifyApiKey']);
+/** Kuzzle's own per-profile limiter, which runs after request:onAuthorized */
+const KUZZLE_RATE_LIMITED = 'api.process.too_many_requests';
 
 /** Fail closed: the plugin cannot tell whether the key is valid. */
 function unverifiable(): ReturnType<typeof apiKeyError> {
@@ -77,6 +82,9 @@ function maskSecrets(request: KuzzleRequest, ctx: KeyContext | undefined): void 
 }
 
 export class RequestPipes {
+  /** what each request used of its key's credits (given back if Kuzzle refuses it after us) */
+  private readonly charges = new WeakMap<KuzzleRequest, Charge>();
+
   constructor(private readonly rt: Runtime, private readonly notifiableProtocols: () => string[]) {}
 
   async resolveOrFail(secret: string): Promise<Resolution> {
@@ -199,8 +207,30 @@ export class RequestPipes {
     }
     this.enforceAllowedIps(ctx, request);
     if (!SCOPE_AWARE.has(`${controller}:${action}`)) await this.enforceScopes(ctx, request, controller, action);
+    if (!UNCOUNTED.has(`${controller}:${action}`)) await this.chargeBudget(ctx, request);
     return this.reroute(request);
   };
+
+  /** Last of the plugin's checks: the request counts against the key's and its ancestors' limits and credits. */
+  private async chargeBudget(ctx: KeyContext, request: KuzzleRequest): Promise<void> {
+    const chain = [ctx.key, ...ctx.ancestors];
+    if (!Budget.applies(chain)) return;
+    let verdict;
+    try {
+      verdict = await this.rt.budget.charge(chain, this.rt.now());
+    } catch (error) {
+      this.rt.log.warn(`rate limits unavailable: ${(error as Error)?.message ?? error}`);
+      throw unverifiable();
+    }
+    if (verdict.ok) {
+      if (verdict.charge) this.charges.set(request, verdict.charge);
+      return;
+    }
+    const whose = verdict.key === ctx.key ? 'This API key' : `Its ancestor key "${verdict.key.keyId}"`;
+    if (verdict.code === 'usage_exceeded') throw apiKeyError('usage_exceeded', `${whose} has no credits left.`);
+    request.response.setHeader('Retry-After', String(Math.ceil(verdict.retryAfter / 1000)));
+    throw apiKeyError('rate_limited', `${whose} reached its rate limit: retryAfter ${verdict.retryAfter} ms.`);
+  }
 
   /** The key's own allowlist, then each ancestor's: a child is never usable from where its parent is not. */
   private enforceAllowedIps(ctx: KeyContext, request: KuzzleRequest): void {
@@ -317,7 +347,11 @@ export class RequestPipes {
    * The end of every request: its key binding is released, and what Kuzzle's access logger prints (`request.input`,
    * with the logstash format) shows markers instead of the internal session and of secrets sent in bodies.
    */
-  afterExecution = async (event: { request?: KuzzleRequest; result?: unknown; success?: boolean }): Promise<unknown> => {
+  afterExecution = async (event: { request?: KuzzleRequest; result?: unknown; success?: boolean; error?: { id?: string } }): Promise<unknown> => {
+    const charge = event?.request ? this.charges.get(event.request) : undefined;
+    if (charge && event.error?.id === KUZZLE_RATE_LIMITED) {
+      await this.rt.budget.refund(charge).catch((e) => this.rt.log.warn(`could not give back a credit: ${e?.message ?? e}`));
+    }
     const requests = [event?.request, event?.result]
       .filter((r, i, all): r is KuzzleRequest => r instanceof KuzzleRequest && all.indexOf(r) === i);
     const contexts = requests.map((r) => this.rt.keyRequests.of(r));

@@ -132,7 +132,7 @@ async function isDescendant(rt: Runtime, key: StoredKey, ancestor: StoredKey): P
 export async function publicView(rt: Runtime, key: StoredKey): Promise<PublicKey> {
   const now = rt.now();
   const expiresAt = key.parentKeyId ? (await keyChain(rt.resolver, key, now)).expiresAt : key.expiresAt;
-  return toPublicKey(key, now, undefined, expiresAt);
+  return toPublicKey(key, now, undefined, expiresAt, await rt.budget.remaining(key, now));
 }
 
 /** A key changed (update, revoke): forget cached copies here and on other nodes. */

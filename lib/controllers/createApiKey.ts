@@ -8,6 +8,7 @@ import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { validateClaims, validateDescription, validateKeyId, validateName } from '../core/validation';
 import { mintUniqueSecret } from './secrets';
 import { isIpSubset, validateAllowedIps } from '../core/ipAllowlist';
+import { creditsAt, validateCredits, validateRatelimits, withinParentLimits } from '../core/limits';
 import type { Runtime } from '../runtime';
 import { keyContextOf } from '../auth/KeyRequests';
 import { Target, allowedIpsOf, assertUserExists, callerKuid, fieldOf, scopesOf, claimsOf, nativeNameOf, refreshOf, targetUserId } from './common';
@@ -31,6 +32,8 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
   let scopes = normalizeScopes(scopesOf(request));
   let claims = validateClaims(claimsOf(request), rt.config.claimsMaxBytes) ?? null;
   let allowedIps = validateAllowedIps(allowedIpsOf(request)) ?? null;
+  const ratelimits = validateRatelimits(fieldOf(request, 'ratelimits')) ?? null;
+  const creditsInput = validateCredits(fieldOf(request, 'credits')) ?? null;
   const args = request.input.args as Record<string, unknown>;
   const ttl = parseTtl({ expiresIn: args.expiresIn, secondsUntilExpiration: args.secondsUntilExpiration }, native ? 'native' : 'plugin');
   if (target === 'auth') assertWithinMaxTtl(ttl, rt.config.maxTTL);
@@ -66,6 +69,13 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
     const listed = chain.filter((k) => k.allowedIps !== null);
     if (listed.length > 0 && (allowedIps === null || !listed.every((k) => isIpSubset(allowedIps as string[], k.allowedIps as string[])))) {
       throw new ApiKeyError('escalation', 'An API key cannot create a key usable from addresses outside its own allowedIps.');
+    }
+    // a child's requests count against every ancestor too; its own limits and credits stay at or below theirs
+    for (const k of chain) {
+      const left = k.credits ? await rt.budget.remaining(k, now) : null;
+      if (!withinParentLimits({ ratelimits, credits: creditsInput }, k, left)) {
+        throw new ApiKeyError('escalation', 'An API key cannot create a key with rate limits or credits above its own (or its ancestors\').');
+      }
     }
   }
 
@@ -103,6 +113,8 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
     uid: randomUUID(),
     parentUid: parent ? parent.uid : null,
     allowedIps,
+    ratelimits,
+    credits: creditsInput ? creditsAt(creditsInput, now) : null,
     rotatedAt: null,
     previousFingerprint: null,
     previousSecretExpiresAt: null,
@@ -114,7 +126,7 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
     if (limited) await rt.quota.giveBack(userId).catch(() => undefined);
     throw error;
   }
-  const fields = ['name', 'description', 'scopes', 'claims', 'expiresAt', 'allowedIps'].filter((f) => (draft as any)[f] !== null && (draft as any)[f] !== NEVER);
+  const fields = ['name', 'description', 'scopes', 'claims', 'expiresAt', 'allowedIps', 'ratelimits', 'credits'].filter((f) => (draft as any)[f] !== null && (draft as any)[f] !== NEVER);
   await rt.audit.record({ action: 'create', userId, keyId, fields }, rt.audit.originOf(request, parent));
   return created;
 }

@@ -4,6 +4,7 @@ import { NEVER, assertShortening, expiresAtFrom, parseTtl } from '../core/expiry
 import { PublicKey, StoredKey } from '../core/key';
 import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { isIpSubset, validateAllowedIps } from '../core/ipAllowlist';
+import { CreditsInput, RateLimit, creditsAt, validateCredits, validateRatelimits, withinParentLimits } from '../core/limits';
 import { validateClaims, validateDescription, validateName } from '../core/validation';
 import type { Runtime } from '../runtime';
 import { keyContextOf } from '../auth/KeyRequests';
@@ -30,11 +31,16 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   if (claims !== undefined) changes.claims = claims;
   const allowedIps = validateAllowedIps(allowedIpsOf(request));
   if (allowedIps !== undefined) changes.allowedIps = allowedIps;
+  const ratelimits = validateRatelimits(fieldOf(request, 'ratelimits'));
+  if (ratelimits !== undefined) changes.ratelimits = ratelimits;
+  const credits = validateCredits(fieldOf(request, 'credits'));
 
   const args = request.input.args as Record<string, unknown>;
   const expiryGiven = [args.expiresIn, args.secondsUntilExpiration].some((v) => v !== undefined && v !== null);
   const now = rt.now();
   const key = await loadOwnedKey(rt, userId, keyId);
+  // new credits start a new counter (see Budget): what was used under the old ones no longer counts
+  if (credits !== undefined) changes.credits = credits === null ? null : creditsAt(credits, now);
 
   if (expiryGiven) {
     const ttl = parseTtl({ expiresIn: args.expiresIn, secondsUntilExpiration: args.secondsUntilExpiration });
@@ -44,7 +50,7 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
     changes.ttl = expiresAt === NEVER ? NEVER : expiresAt - key.createdAt;
   }
   if (Object.keys(changes).length === 0) {
-    throw new ApiKeyError('invalid_argument', 'Nothing to update: give name, description, scopes, claims, allowedIps or a shorter expiry.');
+    throw new ApiKeyError('invalid_argument', 'Nothing to update: give name, description, scopes, claims, allowedIps, ratelimits, credits or a shorter expiry.');
   }
 
   // A key-authenticated request manages only itself and its descendants, never beyond its own (and its ancestors')
@@ -64,6 +70,7 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
       && (changes.allowedIps == null || !listed.every((k) => isIpSubset(changes.allowedIps as string[], k.allowedIps as string[])))) {
       throw new ApiKeyError('escalation', 'An API key cannot make a key usable from addresses outside its own allowedIps.');
     }
+    await assertNoMoreBudget(rt, key, chain, ratelimits, credits, now);
   }
 
   changes.updatedAt = now;
@@ -73,4 +80,26 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   await keyChanged(rt, updated, { endSessions: 'expiresAt' in changes });
   await rt.audit.record({ action: 'update', userId, keyId, fields: changedFields(changes) }, await auditOriginOf(rt, request));
   return publicView(rt, updated);
+}
+
+/**
+ * Through a key, limits and credits only tighten: never a removed or higher limit, never more credits than are left
+ * nor another refill (only callers that are not keys raise them), and never above the caller's chain.
+ */
+async function assertNoMoreBudget(
+  rt: Runtime, key: StoredKey, chain: StoredKey[], ratelimits: RateLimit[] | null | undefined, credits: CreditsInput | null | undefined, now: number,
+): Promise<void> {
+  const refuse = () => { throw new ApiKeyError('escalation', 'An API key cannot raise rate limits or credits (its own or another key\'s).'); };
+  if (ratelimits !== undefined) {
+    if (key.ratelimits && (ratelimits === null || key.ratelimits.some((r) => !ratelimits.some((n) => n.window === r.window)))) refuse();
+    if (!withinParentLimits({ ratelimits, credits: null }, { ratelimits: key.ratelimits, credits: null }, null)) refuse();
+  }
+  if (credits !== undefined && key.credits) {
+    if (credits === null || !isDeepStrictEqual(credits.refill, key.credits.refill)) refuse();
+    if ((credits as CreditsInput).remaining > ((await rt.budget.remaining(key, now)) ?? 0)) refuse();
+  }
+  for (const k of chain) {
+    const left = k.credits ? await rt.budget.remaining(k, now) : null;
+    if (!withinParentLimits({ ratelimits: ratelimits ?? null, credits: credits ?? null }, k, left)) refuse();
+  }
 }

@@ -7,8 +7,8 @@ import { APIKEY_PREFIX } from '../auth/KeyResolver';
 import type { Runtime } from '../runtime';
 import { fieldOf } from './common';
 
-/** By precedence, when several apply: NOT_FOUND > REVOKED > EXPIRED > ROTATED > IP_DENIED. */
-export type VerifyCode = 'VALID' | 'NOT_FOUND' | 'EXPIRED' | 'REVOKED' | 'ROTATED' | 'IP_DENIED';
+/** By precedence, when several apply: NOT_FOUND > REVOKED > EXPIRED > ROTATED > IP_DENIED > USAGE_EXCEEDED. */
+export type VerifyCode = 'VALID' | 'NOT_FOUND' | 'EXPIRED' | 'REVOKED' | 'ROTATED' | 'IP_DENIED' | 'USAGE_EXCEEDED';
 
 export interface Verdict {
   valid: boolean;
@@ -35,7 +35,7 @@ export async function verifyApiKey(rt: Runtime, request: KuzzleRequest): Promise
   if (resolution.kind !== 'plugin') return notFound;
   const now = rt.now();
   const chain = await keyChain(rt.resolver, resolution.key, now);
-  const key = toPublicKey(resolution.key, now, undefined, chain.expiresAt);
+  const key = toPublicKey(resolution.key, now, undefined, chain.expiresAt, await rt.budget.remaining(resolution.key, now));
   const refused = (code: VerifyCode): Verdict => ({ valid: false, code, key });
   switch (chain.state) {
     case 'orphan': return notFound;
@@ -46,6 +46,10 @@ export async function verifyApiKey(rt: Runtime, request: KuzzleRequest): Promise
   if (standingOf(resolution.key, resolution.fingerprint, resolution.linkUid, now) === 'rotated') return refused('ROTATED');
   if (ip !== undefined && ![resolution.key, ...chain.ancestors].every((k) => k.allowedIps === null || ipAllowed(k.allowedIps, ip))) {
     return refused('IP_DENIED');
+  }
+  // a credit-less ancestor stops its children too (a request through the child would be refused)
+  for (const k of [resolution.key, ...chain.ancestors]) {
+    if (k.credits && ((await rt.budget.remaining(k, now)) ?? 0) <= 0) return refused('USAGE_EXCEEDED');
   }
   return { valid: true, code: 'VALID', key };
 }

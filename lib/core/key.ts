@@ -4,6 +4,7 @@
  */
 import { createHash } from 'crypto';
 import { NEVER, isExpired } from './expiry';
+import { Credits, RateLimit, Refill, remainingAt } from './limits';
 
 /** A key document as stored in the plugin's private collection. */
 export interface StoredKey {
@@ -39,6 +40,10 @@ export interface StoredKey {
   previousFingerprint: string | null;
   /** until when the previous secret still works (null: it stopped at the rotation) */
   previousSecretExpiresAt: number | null;
+  /** fixed-window rate limits, cluster-wide; null = none */
+  ratelimits: RateLimit[] | null;
+  /** usage credits (remaining as of the last write: the live count is in Redis); null = unlimited */
+  credits: Credits | null;
 }
 
 /** The key a request or a message names: ids are per user. */
@@ -57,7 +62,14 @@ export function storageIdOf(handle: KeyHandle): string {
 }
 
 /** What clients see: the contract's `_source` (the internal uids stay inside). */
-export interface PublicKeySource extends Omit<StoredKey, 'keyId' | 'uid' | 'parentUid' | 'previousFingerprint'> {
+/** Credits as clients see them: what is left now, and the refill. */
+export interface PublicCredits {
+  remaining: number;
+  refill: Refill | null;
+}
+
+export interface PublicKeySource extends Omit<StoredKey, 'keyId' | 'uid' | 'parentUid' | 'previousFingerprint' | 'credits'> {
+  credits: PublicCredits | null;
   expired: boolean;
   token?: string;
 }
@@ -85,10 +97,14 @@ export function statusOf(key: StoredKey, now: number): KeyStatus {
  * expiry along the key's ancestor chain (a child dies with its parent): `expired` follows it, `expiresAt` stays the
  * key's own.
  */
-export function toPublicKey(key: StoredKey, now: number, token?: string, effectiveExpiresAt = key.expiresAt): PublicKey {
-  const { keyId, uid: _uid, parentUid: _parentUid, previousFingerprint: _previous, ...rest } = key;
+export function toPublicKey(
+  key: StoredKey, now: number, token?: string, effectiveExpiresAt = key.expiresAt, remaining: number | null = null,
+): PublicKey {
+  const { keyId, uid: _uid, parentUid: _parentUid, previousFingerprint: _previous, credits, ...rest } = key;
   const source: PublicKeySource = {
     ...rest,
+    ratelimits: rest.ratelimits ? rest.ratelimits.map((r) => ({ ...r })) : null,
+    credits: credits ? { remaining: remaining ?? remainingAt(credits, now), refill: credits.refill ? { ...credits.refill } : null } : null,
     scopes: rest.scopes ? [...rest.scopes] : null,
     allowedIps: rest.allowedIps ? [...rest.allowedIps] : null,
     // shown while the grace period runs only
@@ -127,7 +143,22 @@ export function normalizeStoredKey(id: string, source: Record<string, any>): Sto
     rotatedAt: orNull(source.rotatedAt),
     previousFingerprint: orNull(source.previousFingerprint),
     previousSecretExpiresAt: orNull(source.previousSecretExpiresAt),
+    ratelimits: Array.isArray(source.ratelimits) ? source.ratelimits : null,
+    credits: source.credits && typeof source.credits === 'object' ? readStoredCredits(source.credits) : null,
   };
+}
+
+/** Storage keeps a duration interval as text (one keyword field for 'daily', 'monthly' and durations). */
+function readStoredCredits(raw: Record<string, any>): Credits {
+  const interval = raw.refill?.interval;
+  const refill = raw.refill ? { amount: raw.refill.amount, interval: interval === 'daily' || interval === 'monthly' ? interval : Number(interval) } : null;
+  return { remaining: raw.remaining, refill, setAt: raw.setAt, period: raw.period ?? 0 };
+}
+
+/** Credits as written to storage (see readStoredCredits). */
+export function storedCredits(credits: Credits | null): Record<string, unknown> | null {
+  if (!credits) return null;
+  return { ...credits, refill: credits.refill ? { amount: credits.refill.amount, interval: String(credits.refill.interval) } : null };
 }
 
 /** Whether the secret before the last rotation still works. */

@@ -9,7 +9,7 @@
  *                 create-only write guarantees that two keys never share a secret;
  * - revocations:  id = the key's storage id, create-only, so that the first revocation (and its reason) wins a race.
  */
-import { KeyHandle, StoredKey, normalizeStoredKey, storageIdOf } from '../core/key';
+import { KeyHandle, StoredKey, normalizeStoredKey, storageIdOf, storedCredits } from '../core/key';
 import { ApiKeyError } from '../core/errors';
 import { isStorageConflict, isStorageNotFound } from '../errors';
 import { FINGERPRINTS_COLLECTION, KEYS_COLLECTION, REVOCATIONS_COLLECTION } from './mappings';
@@ -69,7 +69,7 @@ export class KeyRepository {
     }
     const { keyId } = key;
     try {
-      await this.ask(`${PRIVATE}:create`, this.index, KEYS_COLLECTION, { ...key },
+      await this.ask(`${PRIVATE}:create`, this.index, KEYS_COLLECTION, { ...key, credits: storedCredits(key.credits) },
         { ...WRITE_OPTS, id: storageIdOf(key), refresh: refreshOpt(refresh) });
     } catch (error) {
       await this.ask(`${PRIVATE}:delete`, this.index, FINGERPRINTS_COLLECTION, key.fingerprint, {}).catch(() => undefined);
@@ -122,7 +122,8 @@ export class KeyRepository {
   /** Partial update; returns the key as stored afterwards, or null when it no longer exists. */
   async updateKey(handle: KeyHandle, changes: Partial<StoredKey>, refresh: Refresh): Promise<StoredKey | null> {
     try {
-      const result = await this.ask(`${PRIVATE}:update`, this.index, KEYS_COLLECTION, storageIdOf(handle), changes,
+      const written = 'credits' in changes ? { ...changes, credits: storedCredits(changes.credits ?? null) } : changes;
+      const result = await this.ask(`${PRIVATE}:update`, this.index, KEYS_COLLECTION, storageIdOf(handle), written,
         { ...WRITE_OPTS, refresh: refreshOpt(refresh), retryOnConflict: 5 });
       return normalizeStoredKey(handle.keyId, result._source);
     } catch (error) {

@@ -44,6 +44,15 @@ export const KEYS_MAPPING = {
     // kept to answer `rotated`, never searched
     previousFingerprint: { type: 'keyword', index: false },
     previousSecretExpiresAt: date,
+    ratelimits: { properties: { limit: { type: 'long' }, window: { type: 'long' } } },
+    credits: {
+      properties: {
+        remaining: { type: 'long' },
+        refill: { properties: { amount: { type: 'long' }, interval: keyword } },
+        setAt: date,
+        period: { type: 'long' },
+      },
+    },
   },
 };
 

@@ -6,7 +6,7 @@ function key(extra: Partial<StoredKey> = {}): StoredKey {
     keyId: 'k', userId: 'u', name: 'k', description: null, scopes: null, claims: null, fingerprint: 'fp',
     expiresAt: -1, ttl: -1, createdAt: 0, createdBy: 'u', updatedAt: null, lastUsedAt: null, revoked: false,
     revokedAt: null, revokedBy: null, revocationReason: null, parentKeyId: null, uid: 'uid', parentUid: null,
-    allowedIps: null, rotatedAt: null, previousFingerprint: null, previousSecretExpiresAt: null, ...extra,
+    allowedIps: null, rotatedAt: null, previousFingerprint: null, previousSecretExpiresAt: null, ratelimits: null, credits: null, ...extra,
   };
 }
 

@@ -28,8 +28,8 @@ describe('key model', () => {
     const pub = toPublicKey(stored(), 2000);
     expect(pub._id).toBe('key-1');
     expect(Object.keys(pub._source).sort()).toEqual([
-      'allowedIps', 'claims', 'createdAt', 'createdBy', 'description', 'expired', 'expiresAt', 'fingerprint', 'lastUsedAt', 'name',
-      'parentKeyId', 'previousSecretExpiresAt', 'revocationReason', 'revoked', 'revokedAt', 'revokedBy', 'rotatedAt', 'scopes', 'ttl', 'updatedAt', 'userId',
+      'allowedIps', 'claims', 'createdAt', 'createdBy', 'credits', 'description', 'expired', 'expiresAt', 'fingerprint', 'lastUsedAt', 'name',
+      'parentKeyId', 'previousSecretExpiresAt', 'ratelimits', 'revocationReason', 'revoked', 'revokedAt', 'revokedBy', 'rotatedAt', 'scopes', 'ttl', 'updatedAt', 'userId',
     ]);
     expect(pub._source.description).toBeNull();
     expect(pub._source.revoked).toBe(false);
