@@ -177,6 +177,7 @@ export async function rawHttp(world: ApiKeysWorld, who: string, verb: string, pa
   if (json.error) world.error = { ...json.error, status: json.status ?? response.status };
   else world.result = json.result;
   world.vars.set('httpStatus', response.status);
+  world.vars.set('httpHeaders', Object.fromEntries(response.headers.entries()));
 }
 
 Then('the result hits with {string} = {string} are:', function (this: ApiKeysWorld, field: string, value: string, doc: string) {
