@@ -71,3 +71,12 @@ Feature: Key management on a real 3-node cluster: one answer whichever node is a
     Then the result is remembered as key "rz2"
     And "key:rz" calling "server:now" on nodes "2,3" fails with status 401 and id "plugin.api-keys.rotated"
     And "key:rz2" calling "server:now" on nodes "2,3" succeeds
+
+  Scenario: 3 nodes hammering one rate-limited key share one budget
+    Given the admin created a key "hammered" on node 1 with:
+      """
+      { "body": { "name": "hammered", "scopes": ["server:now"], "ratelimits": [{ "limit": 20, "window": "5s" }], "credits": { "remaining": 1000 } } }
+      """
+    When I wait for the start of a 5000 ms window
+    And "key:hammered" calls "server:now" 15 times on each of nodes 1, 2 and 3 at once
+    Then at most 21 of them succeeded, the others failed with status 429 and id "plugin.api-keys.rate_limited"

@@ -174,3 +174,24 @@ When('the admin deletes one key of {string} on node {int}', async function (this
   const id = page.result.hits[0]._id;
   await sdk.query({ controller: 'api-keys/security', action: 'deleteApiKey', userId: this.kuid(user), _id: id } as any);
 });
+
+/** Three nodes hammer one key together, each with its own connection, inside one fixed window. */
+When('{string} calls {string} {int} times on each of nodes {int}, {int} and {int} at once', async function (this: ApiKeysWorld, who: string, name: string, n: number, a: number, b: number, c: number) {
+  const [controller, action] = name.split(':');
+  const clients = [];
+  for (const node of [a, b, c]) {
+    const sdk = await nodeClient(this, node);
+    sdk.setAPIKey(this.key(who.slice(4)).secret);
+    clients.push(sdk);
+  }
+  const outcomes = (await Promise.all(clients.map((sdk) => Promise.all(Array.from({ length: n }, () => outcome(sdk.query({ controller, action } as any))))))).flat();
+  this.vars.set('creations', outcomes);
+});
+
+Then('at most {int} of them succeeded, the others failed with status {int} and id {string}', function (this: ApiKeysWorld, max: number, status: number, id: string) {
+  const outcomes: Array<{ ok: boolean; status?: number; id?: string }> = this.vars.get('creations');
+  const wrong = outcomes.filter((o) => !o.ok && (o.status !== status || o.id !== id));
+  assert.deepStrictEqual(wrong, [], 'unexpected failures');
+  const ok = outcomes.filter((o) => o.ok).length;
+  assert.ok(ok > 0 && ok <= max, `${ok} succeeded`);
+});
