@@ -174,3 +174,33 @@ Feature: Rotation: a new secret for the same key, the old one working for a chos
     Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
     When "key:sibling" calls "server:now"
     Then the call fails with status 401 and id "plugin.api-keys.revoked"
+
+  Scenario: a secret in its grace still authenticates but manages nothing; checkToken calls a former secret invalid
+    When "admin" calls "api-keys/security:rotateApiKey" with:
+      """
+      { "userId": "{{kuid:alice}}", "_id": "{{id:k}}", "gracePeriod": "1h" }
+      """
+    Then the result is remembered as key "k2"
+    When "key:k" calls "server:now"
+    Then the call succeeds
+    When "key:k" calls "api-keys/auth:rotateApiKey" with:
+      """
+      { "_id": "{{id:k}}" }
+      """
+    Then the call fails with status 403 and id "plugin.api-keys.escalation"
+    When "key:k" calls "api-keys/auth:createApiKey" with:
+      """
+      { "body": { "name": "escape", "scopes": ["server:now"] }, "expiresIn": "30m" }
+      """
+    Then the call fails with status 403 and id "plugin.api-keys.escalation"
+    When "key:k2" calls "server:now"
+    Then the call succeeds
+    When "admin" calls "api-keys/security:rotateApiKey" with:
+      """
+      { "userId": "{{kuid:alice}}", "_id": "{{id:k}}" }
+      """
+    And "anonymous" calls "auth:checkToken" with:
+      """
+      { "body": { "token": "{{secret:k}}" } }
+      """
+    Then the result field "valid" is "false"

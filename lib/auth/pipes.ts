@@ -27,7 +27,7 @@ import type { KeyContext, NativeName, Runtime } from '../runtime';
 const NATIVE_ACTIONS = new Set(['createApiKey', 'searchApiKeys', 'deleteApiKey']);
 /** answered with the key's scopes applied (see RightsPipes), so never refused by scopes */
 const SCOPE_AWARE = new Set(['auth:getMyRights', 'auth:checkRights']);
-/** not uses of the key: they count against no limit and use no credit */
+/** not uses of the key: they count against no limit, use no credit and leave lastUsedAt alone */
 const UNCOUNTED = new Set(['auth:checkToken', 'api-keys/security:verifyApiKey']);
 /** Kuzzle's own per-profile limiter, which runs after request:onAuthorized */
 const KUZZLE_RATE_LIMITED = 'api.process.too_many_requests';
@@ -176,7 +176,6 @@ export class RequestPipes {
     request.input.jwt = session;
     this.rt.keyRequests.bind(request, session, { key, ancestors: chain.ancestors, fingerprint: resolution.fingerprint });
     this.noteCredential(request, storageIdOf(key));
-    this.rt.usage.record(key, now);
     return request;
   };
 
@@ -208,6 +207,8 @@ export class RequestPipes {
     this.enforceAllowedIps(ctx, request);
     if (!SCOPE_AWARE.has(`${controller}:${action}`)) await this.enforceScopes(ctx, request, controller, action);
     if (!UNCOUNTED.has(`${controller}:${action}`)) await this.chargeBudget(ctx, request);
+    // a use: a request the key's allowlist, scopes or budget refused is not one
+    if (!UNCOUNTED.has(`${controller}:${action}`)) this.rt.usage.record(key, this.rt.now());
     return this.reroute(request);
   };
 
@@ -301,7 +302,8 @@ export class RequestPipes {
         volatile: request.input.volatile,
       },
       {
-        connection: request.context.connection,
+        // a plain copy: Kuzzle's Connection keeps its fields under hidden names that a new context would not read
+        connection: { ...(request.context.connection as any)?.misc, id: request.context.connection?.id, protocol: request.context.connection?.protocol, ips: request.context.connection?.ips },
         token: request.context.token,
         user: request.context.user,
       } as any,

@@ -14,6 +14,7 @@ import { resourcesOf } from './resources';
 import { keyContextOf } from './KeyRequests';
 import { mintsCredential, RequestPipes } from './pipes';
 import type { Runtime } from '../runtime';
+import { standingOf } from '../core/key';
 import type { StoredKey } from '../core/key';
 
 const STATES = {
@@ -73,6 +74,11 @@ export class RightsPipes {
     if (!token.startsWith(APIKEY_PREFIX)) return request;
     const resolution = await this.requestPipes.resolveOrFail(token);
     if (resolution.kind !== 'plugin') return request;
+    // a former secret of a rotated key is dead, even though its key lives on
+    if (standingOf(resolution.key, resolution.fingerprint, resolution.linkUid, this.rt.now()) === 'rotated') {
+      request.setResult({ valid: false, state: 'API key secret rotated' }, { status: 200 });
+      return request;
+    }
     request.setResult(await this.keyAnswer(resolution.key), { status: 200 });
     return request;
   };

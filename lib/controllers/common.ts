@@ -9,7 +9,7 @@ import { PublicKey, StoredKey, toPublicKey } from '../core/key';
 import { keyChain } from '../auth/keyState';
 import { keyContextOf } from '../auth/KeyRequests';
 import { touchMark } from '../auth/marks';
-import type { NativeName, Runtime } from '../runtime';
+import type { KeyContext, NativeName, Runtime } from '../runtime';
 import type { Refresh } from '../storage/KeyRepository';
 import type { AuditOrigin } from '../core/audit';
 
@@ -107,10 +107,22 @@ export function refreshOf(request: KuzzleRequest, fallback: 'wait_for' | 'false'
  * the calling key itself or on one of its descendants (keys of other users follow Kuzzle's rights only).
  */
 export async function assertMayManage(rt: Runtime, request: KuzzleRequest, target: StoredKey, what: string): Promise<void> {
-  const caller = (await keyContextOf(rt, request))?.key;
+  const ctx = await keyContextOf(rt, request);
+  if (ctx) assertCurrentSecret(ctx);
+  const caller = ctx?.key;
   if (!caller || caller.userId !== target.userId) return;
   if (isSameKey(target, caller) || (await isDescendant(rt, target, caller))) return;
   throw new ApiKeyError('escalation', `An API key can ${what} only itself and the keys it created (directly or not).`);
+}
+
+/**
+ * A secret in its rotation grace still authenticates requests, but it manages nothing: it could otherwise rotate the
+ * key to a secret of its own (locking the owner out) or mint a child that outlives its grace.
+ */
+export function assertCurrentSecret(ctx: KeyContext): void {
+  if (ctx.fingerprint !== ctx.key.fingerprint) {
+    throw new ApiKeyError('escalation', 'A secret replaced by a rotation cannot manage API keys: use the new secret.');
+  }
 }
 
 function isSameKey(a: StoredKey, b: StoredKey): boolean {

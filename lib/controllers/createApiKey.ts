@@ -11,7 +11,7 @@ import { isIpSubset, validateAllowedIps } from '../core/ipAllowlist';
 import { creditsAt, validateCredits, validateRatelimits, withinParentLimits } from '../core/limits';
 import type { Runtime } from '../runtime';
 import { keyContextOf } from '../auth/KeyRequests';
-import { Target, allowedIpsOf, assertUserExists, callerKuid, fieldOf, scopesOf, claimsOf, nativeNameOf, refreshOf, targetUserId } from './common';
+import { Target, allowedIpsOf, assertCurrentSecret, assertUserExists, callerKuid, fieldOf, scopesOf, claimsOf, nativeNameOf, refreshOf, targetUserId } from './common';
 
 export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: Target): Promise<PublicKey> {
   const native = nativeNameOf(rt, request);
@@ -47,6 +47,7 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
   const caller = await keyContextOf(rt, request);
   const parent = caller?.key ?? null;
   if (caller && parent) {
+    assertCurrentSecret(caller);
     if (userId !== parent.userId) {
       throw new ApiKeyError('escalation', 'An API key can only create keys for its own user.');
     }
