@@ -174,6 +174,28 @@ async function main(): Promise<void> {
       sdk.disconnect();
     }
 
+    // Issue 15: a rate-limited key and a key with credits, limits high enough never to refuse, against an unlimited key
+    // (same run, same protocol, alternating order). Goal: >= 0.9.
+    const limited = (await admin.query({ controller: 'api-keys/security', action: 'createApiKey', userId: 'bench', body: { name: 'limited', ratelimits: [{ limit: 1_000_000_000, window: '1h' }] } } as any)).result._source.token;
+    const credited = (await admin.query({ controller: 'api-keys/security', action: 'createApiKey', userId: 'bench', body: { name: 'credited', credits: { remaining: 1_000_000_000 } } } as any)).result._source.token;
+    for (const protocol of ['http', 'websocket'] as const) {
+      const sdk = new Kuzzle(protocol === 'http' ? new Http(stack.host, { port: stack.port }) : new WebSocket(stack.host, { port: stack.port }));
+      await sdk.connect();
+      const budgetRates: Record<string, number[]> = { unlimited: [], limited: [], credited: [] };
+      const budgetTokens: Record<string, string> = { unlimited: pluginKey, limited, credited };
+      const names = Object.keys(budgetTokens);
+      for (const name of names) await rate(sdk, budgetTokens[name], requests['server:now'], 50);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (const name of names.map((_, i) => names[(i + round) % names.length])) {
+          budgetRates[name].push(await rate(sdk, budgetTokens[name], requests['server:now'], REQUESTS));
+        }
+      }
+      const u = median(budgetRates.unlimited);
+      lines.push(`${protocol.padEnd(9)} server:now    rate-limited key ${median(budgetRates.limited).toFixed(0).padStart(6)} req/s  vs unlimited ${u.toFixed(0).padStart(6)} req/s  ratio ${(median(budgetRates.limited) / u).toFixed(2)} (goal >= 0.90)`);
+      lines.push(`${protocol.padEnd(9)} server:now    key with credits ${median(budgetRates.credited).toFixed(0).padStart(6)} req/s  vs unlimited ${u.toFixed(0).padStart(6)} req/s  ratio ${(median(budgetRates.credited) / u).toFixed(2)} (goal >= 0.90)`);
+      sdk.disconnect();
+    }
+
     // storage round trips per request (Elasticsearch requests seen by the emulator, all indexes)
     const perRequest = async (jwt: string, n = 200) => {
       const sdk = new Kuzzle(new Http(stack.host, { port: stack.port }));
