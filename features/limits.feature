@@ -106,8 +106,14 @@ Feature: Per-key rate limits and usage credits that children can never multiply
       { "_id": "{{id:p}}", "body": { "credits": { "remaining": 100 } } }
       """
     Then the call fails with status 403 and id "plugin.api-keys.escalation"
+    When "key:p" calls "api-keys/auth:updateApiKey" with:
+      """
+      { "_id": "{{id:p}}", "body": { "credits": { "remaining": 2 } } }
+      """
+    Then the call succeeds
+    And the result field "_source.credits.remaining" is "2"
     When "key:p" calls "server:now" 5 times
-    Then 4 succeeded and the others failed with status 429 and id "plugin.api-keys.usage_exceeded"
+    Then 2 succeeded and the others failed with status 429 and id "plugin.api-keys.usage_exceeded"
 
   @stack-only
   Scenario: credits survive a Redis flush and a Kuzzle restart, within one flush interval

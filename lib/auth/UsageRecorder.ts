@@ -58,12 +58,14 @@ export class UsageRecorder {
           this.onError(error);
         }
       }
-      for (const { handle, credits: counted } of credits.values()) {
+      for (const [sid, entry] of credits) {
+        const { handle, credits: counted } = entry;
         try {
-          // only onto the same credits: new ones set meanwhile (another setAt) or removed ones are left alone
-          const stored = await this.repo.getKey(handle);
-          if (stored?.credits && stored.credits.setAt === counted.setAt) await this.repo.updateKey(handle, { credits: counted }, 'false');
+          // its own field, tagged with the credits it counts (setAt): new credits set meanwhile ignore it
+          await this.repo.writeCreditsUsage(handle, { setAt: counted.setAt, remaining: counted.remaining, period: counted.period });
         } catch (error) {
+          // retried at the next flush, unless a newer count came in meanwhile
+          if (!this.credits.has(sid)) this.credits.set(sid, entry);
           this.onError(error);
         }
       }

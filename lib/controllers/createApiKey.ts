@@ -73,7 +73,7 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
     }
     // a child's requests count against every ancestor too; its own limits and credits stay at or below theirs
     for (const k of chain) {
-      const left = k.credits ? await rt.budget.remaining(k, now) : null;
+      const left = k.credits ? await rt.budget.remaining(k, now, { strict: true }) : null;
       if (!withinParentLimits({ ratelimits, credits: creditsInput }, k, left)) {
         throw new ApiKeyError('escalation', 'An API key cannot create a key with rate limits or credits above its own (or its ancestors\').');
       }

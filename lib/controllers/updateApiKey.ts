@@ -4,7 +4,7 @@ import { NEVER, assertShortening, expiresAtFrom, parseTtl } from '../core/expiry
 import { PublicKey, StoredKey } from '../core/key';
 import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { isIpSubset, validateAllowedIps } from '../core/ipAllowlist';
-import { CreditsInput, RateLimit, creditsAt, validateCredits, validateRatelimits, withinParentLimits } from '../core/limits';
+import { CreditsInput, RateLimit, creditsAt, refillPeriod, validateCredits, validateRatelimits, withinParentLimits } from '../core/limits';
 import { validateClaims, validateDescription, validateName } from '../core/validation';
 import type { Runtime } from '../runtime';
 import { keyContextOf } from '../auth/KeyRequests';
@@ -56,6 +56,7 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   // A key-authenticated request manages only itself and its descendants, never beyond its own (and its ancestors')
   // scopes, and never changes claims: they are trusted data set by whoever created the key.
   const caller = await keyContextOf(rt, request);
+  let lowered: number | null = null;
   if (caller) {
     await assertMayManage(rt, request, key, 'update');
     const chain = [caller.key, ...caller.ancestors];
@@ -71,11 +72,18 @@ export async function updateApiKey(rt: Runtime, request: KuzzleRequest, target: 
       throw new ApiKeyError('escalation', 'An API key cannot make a key usable from addresses outside its own allowedIps.');
     }
     await assertNoMoreBudget(rt, key, chain, ratelimits, credits, now);
+    // Through a key, existing credits are only lowered, on the same counter: a new counter (a new setAt) would forget
+    // what is being spent on the old one meanwhile, and let a key top itself up.
+    if (credits && key.credits) {
+      changes.credits = { ...key.credits, remaining: credits.remaining, period: refillPeriod(key.credits.refill, key.credits.setAt, now) };
+      lowered = credits.remaining;
+    }
   }
 
   changes.updatedAt = now;
   const updated = await rt.repo.updateKey(key, changes, refresh);
   if (!updated) throw new ApiKeyError('not_found', `API key "${keyId}" not found for user "${userId}".`);
+  if (lowered !== null) await rt.budget.lower(updated, lowered);
   // A shorter life or other scopes: end the session so nothing outlives the new expiry.
   await keyChanged(rt, updated, { endSessions: 'expiresAt' in changes });
   await rt.audit.record({ action: 'update', userId, keyId, fields: changedFields(changes) }, await auditOriginOf(rt, request));
@@ -96,10 +104,10 @@ async function assertNoMoreBudget(
   }
   if (credits !== undefined && key.credits) {
     if (credits === null || !isDeepStrictEqual(credits.refill, key.credits.refill)) refuse();
-    if ((credits as CreditsInput).remaining > ((await rt.budget.remaining(key, now)) ?? 0)) refuse();
+    if ((credits as CreditsInput).remaining > ((await rt.budget.remaining(key, now, { strict: true })) ?? 0)) refuse();
   }
   for (const k of chain) {
-    const left = k.credits ? await rt.budget.remaining(k, now) : null;
+    const left = k.credits ? await rt.budget.remaining(k, now, { strict: true }) : null;
     if (!withinParentLimits({ ratelimits: ratelimits ?? null, credits: credits ?? null }, k, left)) refuse();
   }
 }

@@ -49,7 +49,7 @@ export async function verifyApiKey(rt: Runtime, request: KuzzleRequest): Promise
   }
   // a credit-less ancestor stops its children too (a request through the child would be refused)
   for (const k of [resolution.key, ...chain.ancestors]) {
-    if (k.credits && ((await rt.budget.remaining(k, now)) ?? 0) <= 0) return refused('USAGE_EXCEEDED');
+    if (k.credits && ((await rt.budget.remaining(k, now, { strict: true })) ?? 0) <= 0) return refused('USAGE_EXCEEDED');
   }
   return { valid: true, code: 'VALID', key };
 }

@@ -144,7 +144,7 @@ export function normalizeStoredKey(id: string, source: Record<string, any>): Sto
     previousFingerprint: orNull(source.previousFingerprint),
     previousSecretExpiresAt: orNull(source.previousSecretExpiresAt),
     ratelimits: Array.isArray(source.ratelimits) ? source.ratelimits : null,
-    credits: source.credits && typeof source.credits === 'object' ? readStoredCredits(source.credits) : null,
+    credits: source.credits && typeof source.credits === 'object' ? withUsage(readStoredCredits(source.credits), source.creditsUsage) : null,
   };
 }
 
@@ -152,7 +152,21 @@ export function normalizeStoredKey(id: string, source: Record<string, any>): Sto
 function readStoredCredits(raw: Record<string, any>): Credits {
   const interval = raw.refill?.interval;
   const refill = raw.refill ? { amount: raw.refill.amount, interval: interval === 'daily' || interval === 'monthly' ? interval : Number(interval) } : null;
-  return { remaining: raw.remaining, refill, setAt: raw.setAt, period: raw.period ?? 0 };
+  const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
+  // a document missing a number counts as spent (0 left): never as unlimited
+  return { remaining: count(raw.remaining), refill, setAt: count(raw.setAt), period: count(raw.period) };
+}
+
+/**
+ * The uses counted since the credits were set, as the nodes last wrote them (`creditsUsage`, a field of its own so
+ * that a late write never reverts new credits): they count only for the same credits (same `setAt`).
+ */
+function withUsage(credits: Credits, usage: any): Credits {
+  if (!usage || typeof usage !== 'object' || usage.setAt !== credits.setAt) return credits;
+  if (typeof usage.remaining !== 'number' || typeof usage.period !== 'number') return credits;
+  if (usage.period > credits.period) return { ...credits, remaining: usage.remaining, period: usage.period };
+  if (usage.period === credits.period) return { ...credits, remaining: Math.min(credits.remaining, usage.remaining) };
+  return credits;
 }
 
 /** Credits as written to storage (see readStoredCredits). */

@@ -133,10 +133,18 @@ export function withinParentLimits(
     if (!child.credits) return true; // the parent's credits still count every use of the child
     if (child.credits.remaining > (parentRemaining ?? parent.credits.remaining)) return false;
     if (child.credits.refill) {
-      if (!parent.credits.refill || child.credits.refill.amount > parent.credits.refill.amount) return false;
+      const p = parent.credits.refill;
+      if (!p || child.credits.refill.amount > p.amount || intervalLength(child.credits.refill.interval) < intervalLength(p.interval)) return false;
     }
   }
   return true;
+}
+
+/** How often a refill comes, at least (a month is never shorter than 28 days): a child never refills more often. */
+function intervalLength(interval: Refill['interval']): number {
+  if (interval === 'daily') return DAY_MS;
+  if (interval === 'monthly') return 28 * DAY_MS;
+  return interval;
 }
 
 /** Credits as stored when a client sets them at `now`. */

@@ -132,6 +132,16 @@ export class KeyRepository {
     }
   }
 
+  /** The uses counted for the key's credits (see normalizeStoredKey): a partial update of that field only. */
+  async writeCreditsUsage(handle: KeyHandle, usage: { setAt: number; remaining: number; period: number }): Promise<void> {
+    try {
+      await this.ask(`${PRIVATE}:update`, this.index, KEYS_COLLECTION, storageIdOf(handle), { creditsUsage: usage },
+        { ...WRITE_OPTS, retryOnConflict: 5 });
+    } catch (error) {
+      if (!isStorageNotFound(error)) throw error;
+    }
+  }
+
   /** Hard delete of a key, its fingerprint and its revocation record. False if it did not exist. */
   async deleteKey(key: StoredKey, refresh: Refresh): Promise<boolean> {
     let existed = true;

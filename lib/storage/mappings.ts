@@ -53,6 +53,8 @@ export const KEYS_MAPPING = {
         period: { type: 'long' },
       },
     },
+    // written by the nodes (at most once per flush interval each), apart from `credits` so that it never reverts them
+    creditsUsage: { properties: { setAt: date, remaining: { type: 'long' }, period: { type: 'long' } } },
   },
 };
 

@@ -65,4 +65,24 @@ describe('key model', () => {
       expect(JSON.stringify(toPublicKey(rotated(3000), 2000))).not.toContain('"old"');
     });
   });
+
+  describe('credits usage written by the nodes', () => {
+    const withCredits = (usage: unknown) => normalizeStoredKey('k', {
+      userId: 'u', fingerprint: 'f', createdAt: 1, credits: { remaining: 10, refill: null, setAt: 100, period: 0 }, creditsUsage: usage,
+    });
+
+    it('counts only for the same credits, and never raises them', () => {
+      expect(withCredits({ setAt: 100, remaining: 4, period: 0 }).credits?.remaining).toBe(4);
+      // a late write about older credits is ignored
+      expect(withCredits({ setAt: 50, remaining: 999, period: 0 }).credits?.remaining).toBe(10);
+      // a key lowered its own credits below what a node last counted
+      expect(withCredits({ setAt: 100, remaining: 40, period: 0 }).credits?.remaining).toBe(10);
+      expect(withCredits(undefined).credits?.remaining).toBe(10);
+    });
+
+    it('reads a document missing numbers as spent, never as unlimited', () => {
+      const key = normalizeStoredKey('k', { userId: 'u', fingerprint: 'f', createdAt: 1, credits: { refill: null } });
+      expect(key.credits).toEqual({ remaining: 0, refill: null, setAt: 0, period: 0 });
+    });
+  });
 });

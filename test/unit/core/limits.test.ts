@@ -45,5 +45,8 @@ describe('rate limits and credits', () => {
     expect(withinParentLimits({ ratelimits: null, credits: { remaining: 4, refill: null } }, parent, 3)).toBe(false);
     expect(withinParentLimits({ ratelimits: null, credits: { remaining: 1, refill: { amount: 6, interval: 'daily' } } }, parent, 5)).toBe(false);
     expect(withinParentLimits({ ratelimits: null, credits: null }, parent, 0)).toBe(true);
+    // never a refill more often than the parent's
+    expect(withinParentLimits({ ratelimits: null, credits: { remaining: 1, refill: { amount: 5, interval: 1000 } } }, parent, 5)).toBe(false);
+    expect(withinParentLimits({ ratelimits: null, credits: { remaining: 1, refill: { amount: 5, interval: 'monthly' } } }, parent, 5)).toBe(true);
   });
 });
