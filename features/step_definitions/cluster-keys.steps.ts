@@ -8,6 +8,17 @@ import { rememberKey } from './common.steps';
 
 const PLUGIN_INDEX = 'plugin-api-keys';
 
+/** One client per node, each authenticated by the key `who` ("key:<alias>"). */
+async function keyClientsOn(world: ApiKeysWorld, who: string, nodes: number[]) {
+  const clients = [];
+  for (const node of nodes) {
+    const sdk = await nodeClient(world, node);
+    sdk.setAPIKey(world.key(who.slice(4)).secret);
+    clients.push(sdk);
+  }
+  return clients;
+}
+
 async function adminOn(world: ApiKeysWorld, node: number) {
   const alias = `admin@node${node}`;
   const cached = world.named.get(alias);
@@ -93,12 +104,7 @@ When('the cluster storage counters are reset', function (this: ApiKeysWorld) {
 
 When('{string} calls {string} on nodes {int}, {int} and {int} for {int} ms', async function (this: ApiKeysWorld, who: string, name: string, a: number, b: number, c: number, ms: number) {
   const [controller, action] = name.split(':');
-  const clients = [];
-  for (const node of [a, b, c]) {
-    const sdk = await nodeClient(this, node);
-    sdk.setAPIKey(this.key(who.slice(4)).secret);
-    clients.push(sdk);
-  }
+  const clients = await keyClientsOn(this, who, [a, b, c]);
   const until = Date.now() + ms;
   await Promise.all(clients.map(async (sdk) => {
     while (Date.now() < until) await sdk.query({ controller, action } as any);
@@ -178,12 +184,7 @@ When('the admin deletes one key of {string} on node {int}', async function (this
 /** Three nodes hammer one key together, each with its own connection, inside one fixed window. */
 When('{string} calls {string} {int} times on each of nodes {int}, {int} and {int} at once', async function (this: ApiKeysWorld, who: string, name: string, n: number, a: number, b: number, c: number) {
   const [controller, action] = name.split(':');
-  const clients = [];
-  for (const node of [a, b, c]) {
-    const sdk = await nodeClient(this, node);
-    sdk.setAPIKey(this.key(who.slice(4)).secret);
-    clients.push(sdk);
-  }
+  const clients = await keyClientsOn(this, who, [a, b, c]);
   const outcomes = (await Promise.all(clients.map((sdk) => Promise.all(Array.from({ length: n }, () => outcome(sdk.query({ controller, action } as any))))))).flat();
   this.vars.set('creations', outcomes);
 });

@@ -30,7 +30,7 @@ const SEED = [
 ];
 
 type Times = Record<string, number>;
-const timesById = new Map<string, Times>(SEED.map((k) => [k._id, k.times]));
+const timesById = new Map<string, Times>(SEED.map((k) => [k._id, k.times as unknown as Times]));
 
 function pin(key: { _id: string; _source: Record<string, unknown> }): void {
   const times = timesById.get(key._id);
