@@ -128,3 +128,17 @@ Feature: Per-key rate limits and usage credits that children can never multiply
     And Kuzzle restarts
     And "key:dur" calls "server:now" 3 times
     Then 2 succeeded and the others failed with status 429 and id "plugin.api-keys.usage_exceeded"
+
+  Scenario: a request Kuzzle's own per-profile limiter refuses after the plugin's checks gets its credit back
+    Given a user "busy" with roles "apikeys-self,apikeys-data" and a Kuzzle rate limit of 2 requests per second
+    And the admin created a key "bk" for "busy" with:
+      """
+      { "body": { "name": "bk", "scopes": ["server:now"], "credits": { "remaining": 20 } } }
+      """
+    When "key:bk" calls "server:now" 10 times at once
+    Then some were refused by Kuzzle with status 429 and id "api.process.too_many_requests", the others succeeded
+    When "admin" calls "api-keys/security:getApiKey" with:
+      """
+      { "userId": "{{kuid:busy}}", "_id": "{{id:bk}}" }
+      """
+    Then the result field "_source.credits.remaining" is 20 minus the successes
