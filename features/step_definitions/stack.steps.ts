@@ -5,7 +5,7 @@
 import assert from 'assert';
 import { After, Given, Then, When } from '@cucumber/cucumber';
 import type { ApiKeysWorld } from '../support/world';
-import { theStack, EXTERNAL } from '../support/stack';
+import { theStack, EXTERNAL, BASE_PLUGIN_CONFIG } from '../support/stack';
 
 const PLUGIN_INDEX = 'plugin-api-keys';
 
@@ -72,7 +72,7 @@ When('Kuzzle restarts', { timeout: 120 * 1000 }, async function (this: ApiKeysWo
 });
 
 When('Kuzzle restarts with the plugin configuration:', { timeout: 120 * 1000 }, async function (this: ApiKeysWorld, doc: string) {
-  await theStack().restartKuzzle({ pluginConfig: JSON.parse(doc) });
+  await theStack().restartKuzzle({ pluginConfig: { ...BASE_PLUGIN_CONFIG, ...JSON.parse(doc) } });
   for (const alias of [...this.named.keys()]) this.named.delete(alias);
   this.admin = await this.adminClient();
 });
@@ -94,7 +94,7 @@ Then('no storage document, Redis entry or Kuzzle log contains the secret of key 
 When('Kuzzle is started with the invalid plugin configuration:', { timeout: 120 * 1000 }, async function (this: ApiKeysWorld, doc: string) {
   this.error = null;
   try {
-    await theStack().restartKuzzle({ pluginConfig: JSON.parse(doc) });
+    await theStack().restartKuzzle({ pluginConfig: { ...BASE_PLUGIN_CONFIG, ...JSON.parse(doc) } });
   } catch (error) {
     this.error = error;
   }

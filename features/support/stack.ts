@@ -12,14 +12,20 @@ export const EXTERNAL = Boolean(process.env.KUZZLE_HOST);
 
 let stack: Stack | null = null;
 
+/**
+ * The plugin configuration of the run. Restarts with another configuration are made on top of it, so that the
+ * settings every feature relies on (127.0.0.2 plays a trusted reverse proxy in features/ip-allowlists.feature)
+ * survive them.
+ */
+export const BASE_PLUGIN_CONFIG = Object.freeze({ lastUsedFlushInterval: 1000, trustedProxies: ['127.0.0.2'] });
+
 export async function bootStack(): Promise<void> {
   if (EXTERNAL || stack) return;
   const started = Date.now();
   stack = await startStack({
     esMajor: (process.env.ES_MAJOR as '7' | '8') || '7',
     verbose: process.env.STACK_VERBOSE === '1',
-    // 127.0.0.2 plays a reverse proxy in features/ip-allowlists.feature
-    pluginConfig: { lastUsedFlushInterval: 1000, trustedProxies: ['127.0.0.2'] },
+    pluginConfig: { ...BASE_PLUGIN_CONFIG },
     kuzzleConfig: process.env.STACK_CLUSTER === '0' ? { 'cluster.enabled': false } : undefined,
   });
   const mode = process.env.STACK_CLUSTER === '0' ? 'cluster DISABLED' : `one cluster node on ${stack.clusterAddress}`;
