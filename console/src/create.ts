@@ -52,7 +52,7 @@ export function openCreateDialog(session: Session, keys: KeyApi, now: () => numb
       (form.querySelector('[aria-invalid="true"]') as HTMLElement | null)?.focus();
       return;
     }
-    submit.disabled = true;
+    dialog.setBusy(true);
     submit.textContent = 'Creating…';
     try {
       const key = await keys.create({
@@ -66,6 +66,7 @@ export function openCreateDialog(session: Session, keys: KeyApi, now: () => numb
         allowedIps: p.allowedIps ?? undefined,
       });
       created = true;
+      dialog.setBusy(false);
       const panel = secretPanel(key._source.token, `save it where the client will read it (a secret store, an environment variable).`, () => dialog.close());
       forget = panel.forget;
       dialog.setTitle(`Key "${key._source.name ?? key._id}" created`);
@@ -73,7 +74,7 @@ export function openCreateDialog(session: Session, keys: KeyApi, now: () => numb
       (panel.el.querySelector('input') as HTMLInputElement).focus();
     } catch (error) {
       problems.appendChild(errorBox(error));
-      submit.disabled = false;
+      dialog.setBusy(false);
       submit.textContent = 'Create key';
     }
   });

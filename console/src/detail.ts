@@ -155,15 +155,18 @@ function rotateDialog(keys: KeyApi, key: ApiKey, done: Refresh): void {
       if (d === null) return;
       gracePeriod = d;
     }
+    dialog.setBusy(true);
     try {
       const result = await keys.rotate(key._id, gracePeriod);
       rotated = true;
+      dialog.setBusy(false);
       const panel = secretPanel(result._source.token, 'update your clients with it.', () => dialog.close());
       forget = panel.forget;
       dialog.setTitle('New secret');
       form.replaceWith(panel.el);
       (panel.el.querySelector('input') as HTMLInputElement).focus();
     } catch (error) {
+      dialog.setBusy(false);
       problems.appendChild(errorBox(error));
     }
   });

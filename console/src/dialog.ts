@@ -9,6 +9,8 @@ export interface Dialog {
   body: HTMLElement;
   close(): void;
   setTitle(text: string): void;
+  /** While a request runs, the dialog cannot be closed: its answer (a once-shown secret) must land in it. */
+  setBusy(busy: boolean): void;
 }
 
 export function openDialog(title: string, onClose?: () => void): Dialog {
@@ -21,6 +23,12 @@ export function openDialog(title: string, onClose?: () => void): Dialog {
       h('button', { type: 'button', class: 'icon', 'aria-label': 'Close dialog', onclick: () => el.close() }, '×')),
     body);
   let closed = false;
+  let busy = false;
+  /** the buttons setBusy disabled (and gives back) */
+  let held: HTMLButtonElement[] = [];
+  const closeButton = el.querySelector('.dialog-head button') as HTMLButtonElement;
+  // Escape
+  el.addEventListener('cancel', (event) => { if (busy) event.preventDefault(); });
   el.addEventListener('close', () => {
     if (closed) return;
     closed = true;
@@ -35,5 +43,17 @@ export function openDialog(title: string, onClose?: () => void): Dialog {
     body,
     close: () => { if (el.open) el.close(); else el.dispatchEvent(new Event('close')); },
     setTitle: (text) => { heading.textContent = text; },
+    setBusy: (value) => {
+      if (value === busy) return;
+      busy = value;
+      closeButton.disabled = value;
+      if (value) {
+        held = [...body.querySelectorAll<HTMLButtonElement>('button')].filter((b) => !b.disabled);
+        for (const b of held) b.disabled = true;
+      } else {
+        for (const b of held) b.disabled = false;
+        held = [];
+      }
+    },
   };
 }

@@ -8,7 +8,10 @@ export interface ShownError { message: string; id: string | null; status: number
 export function describeError(error: unknown): ShownError {
   const e = error as { message?: unknown; id?: unknown; status?: unknown; cause?: unknown };
   // ApiKeysError keeps kuzzle-sdk's error as its cause; both carry the same id and status
-  const message = typeof e?.message === 'string' && e.message !== '' ? e.message : String(error);
+  const raw = typeof e?.message === 'string' && e.message !== '' ? e.message : String(error);
+  // kuzzle-sdk's "Discarded request: <the whole request>" carries the jwt and the body (a password, a secret)
+  const cut = raw.indexOf('Discarded request:');
+  const message = cut === -1 ? raw : `${raw.slice(0, cut)}Request discarded: not connected to Kuzzle.`.trim();
   const id = typeof e?.id === 'string' ? e.id : null;
   const status = typeof e?.status === 'number' ? e.status : null;
   return { message, id, status };

@@ -5,11 +5,15 @@
  */
 import { h, field, clear, nextId } from './dom';
 import { errorBox, errorText } from './errors';
-import { Session, resume, signIn, signOut, useToken } from './session';
+import { Session, forgetStored, resume, signIn, signOut, useToken } from './session';
 import { keyApi } from './keyApi';
 import { DEFAULT_LIST, ListState, keysList } from './list';
 import { keyDetail } from './detail';
 import { openCreateDialog } from './create';
+
+// kuzzle-sdk logs every request and response (passwords, tokens, new secrets) when the page URL carries
+// `?debugKuzzleSdk`: the console's URL never carries a query string, so a crafted link cannot turn that on.
+if (location.search) history.replaceState(null, '', location.pathname + location.hash);
 
 const now = () => Date.now();
 const root = document.getElementById('app') as HTMLElement;
@@ -28,7 +32,8 @@ window.addEventListener('error', (event) => { report(event.error ?? event.messag
 function signInView(message?: string): void {
   const username = h('input', { type: 'text', autocomplete: 'username', required: true });
   const password = h('input', { type: 'password', autocomplete: 'current-password', required: true });
-  const token = h('input', { type: 'password', autocomplete: 'off', spellcheck: 'false', required: true });
+  // masked by CSS, not type=password: browsers offer to save password fields, and a pasted secret is never kept
+  const token = h('input', { type: 'text', class: 'masked', autocomplete: 'off', spellcheck: 'false', required: true });
   const loginProblems = h('div', { 'aria-live': 'assertive' });
   const tokenProblems = h('div', { 'aria-live': 'assertive' });
   const login = h('form', { class: 'card', novalidate: true },
@@ -70,6 +75,7 @@ function start(s: Session): void {
   s.sdk.on('tokenExpired', () => {
     if (session !== s) return;
     session = null;
+    forgetStored();
     signInView('Your session ended (expired, revoked or logged out elsewhere). Please sign in again.');
   });
   listState = { ...DEFAULT_LIST };
@@ -89,7 +95,12 @@ async function logout(): Promise<void> {
 interface Route { userId: string | null; keyId: string | null }
 
 function route(): Route {
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  let parts: string[];
+  try {
+    parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
+  } catch {
+    return { userId: null, keyId: null }; // a malformed link: your own keys
+  }
   if (parts[0] === 'users' && parts[1]) return { userId: parts[1], keyId: parts[2] === 'keys' && parts[3] ? parts[3] : null };
   if (parts[0] === 'me' && parts[1] === 'keys' && parts[2]) return { userId: null, keyId: parts[2] };
   return { userId: null, keyId: null };
@@ -126,7 +137,12 @@ function userPicker(s: Session, current: string): HTMLElement {
 function render(): void {
   const s = session;
   if (!s) return;
-  const r = route();
+  let r = route();
+  // another user's keys only for those who may manage them (the server refuses anyway: the page does not pretend)
+  if (!s.canManageAll && r.userId !== null && r.userId !== s.kuid) {
+    history.replaceState(null, '', `${location.pathname}#/`);
+    r = { userId: null, keyId: null };
+  }
   const userId = r.userId ?? s.kuid;
   const keys = keyApi(s, userId);
   const main = h('main', { id: 'main' }, alerts);

@@ -85,7 +85,7 @@ export async function resume(): Promise<Session | null> {
   return open(sdk, 'login');
 }
 
-function forgetStored(): void {
+export function forgetStored(): void {
   try { sessionStorage.removeItem(STORAGE_KEY); } catch { /* nothing stored */ }
 }
 

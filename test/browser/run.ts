@@ -25,6 +25,21 @@ async function get(pathname: string): Promise<Response> {
 }
 
 /** Runs a query with a fresh kuzzle-sdk client authenticated by `secret`; resolves to the error id, or 'ok'. */
+/** A request as a user signed in with their password: 'ok' or the error id. */
+async function useAs(user: { username: string; password: string }, request: Record<string, unknown>): Promise<string> {
+  const sdk: Kuzzle = hx.sdk();
+  await sdk.connect();
+  try {
+    await sdk.auth.login('local', { username: user.username, password: user.password });
+    await sdk.query(request as any);
+    return 'ok';
+  } catch (error) {
+    return String((error as { id?: string }).id ?? error);
+  } finally {
+    sdk.disconnect();
+  }
+}
+
 async function useKey(secret: string, request: Record<string, unknown>): Promise<string> {
   const sdk: Kuzzle = hx.sdk();
   await sdk.connect();
@@ -259,8 +274,13 @@ describe('as a self-service user', () => {
     await w.page.getByRole('link', { name: 'alice-laptop' }).waitFor();
     assert.equal(await w.page.getByText('bob-secret-project').count(), 0);
     assert.equal(await w.page.getByLabel('Manage the keys of user').count(), 0, 'no user picker');
+    // another user's route is not even rendered for a self-service user: back to their own keys
     await w.page.evaluate(`location.hash = '#/users/${OTHER_USER.kuid}/keys/${other._id}'`);
-    await w.page.getByRole('alert').getByText('security.rights.forbidden').waitFor();
+    await w.page.waitForFunction("location.hash === '#/'");
+    await w.page.getByRole('heading', { name: 'Your API keys' }).waitFor();
+    assert.equal(await w.page.getByText(`API keys of ${OTHER_USER.kuid}`).count(), 0);
+    // and the server refuses it anyway (the page does not hide a hole)
+    assert.equal(await useAs(SELF_USER, { controller: 'api-keys/security', action: 'getApiKey', userId: OTHER_USER.kuid, _id: other._id }), 'security.rights.forbidden');
     await w.page.evaluate(`location.hash = '#/me/keys/${other._id}'`);
     await w.page.getByRole('alert').getByText('plugin.api-keys.not_found').waitFor();
     assert.equal(await w.page.getByText('bob-secret-project').count(), 0);
@@ -349,6 +369,20 @@ describe('accessibility and layout', () => {
 });
 
 describe('leaks and errors', () => {
+  it('a crafted ?debugKuzzleSdk link does not make kuzzle-sdk log the password, the token or a new secret', async () => {
+    const w = await newPage();
+    await w.page.goto(`${hx.url}/_/api-keys/console?debugKuzzleSdk`);
+    assert.equal(await w.page.evaluate('location.search'), '', 'the query string is dropped at once');
+    await w.page.getByLabel('Username').fill(SELF_USER.username);
+    await w.page.getByLabel('Password').fill(SELF_USER.password);
+    await w.page.getByRole('button', { name: 'Sign in' }).click();
+    await w.page.getByRole('button', { name: 'Sign out' }).waitFor();
+    const jwt = String(await w.page.evaluate(`sessionStorage.getItem('kuzzle-api-keys-console/session')`));
+    const lines = w.consoleLines.join('\n');
+    assert.ok(!lines.includes(SELF_USER.password), `the password was logged: ${lines}`);
+    assert.ok(jwt.length > 20 && !lines.includes(jwt), 'the session token was logged');
+  });
+
   it('no page had an uncaught error, and no console line held a secret', () => {
     for (const w of watched) assert.deepEqual(w.pageErrors, []);
     const lines = watched.flatMap((w) => w.consoleLines);
