@@ -1,7 +1,7 @@
 import type { KuzzleRequest } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import { NEVER, assertShortening, expiresAtFrom, parseTtl } from '../core/expiry';
-import { PublicKey, StoredKey } from '../core/key';
+import { PublicKey, StoredKey, storageIdOf } from '../core/key';
 import { isScopeSubset, normalizeScopes } from '../core/scopes';
 import { isIpSubset, validateAllowedIps } from '../core/ipAllowlist';
 import { CreditsInput, RateLimit, creditsAt, refillPeriod, validateCredits, validateRatelimits, withinParentLimits } from '../core/limits';
@@ -98,16 +98,23 @@ async function assertNoMoreBudget(
   rt: Runtime, key: StoredKey, chain: StoredKey[], ratelimits: RateLimit[] | null | undefined, credits: CreditsInput | null | undefined, now: number,
 ): Promise<void> {
   const refuse = () => { throw new ApiKeyError('escalation', 'An API key cannot raise rate limits or credits (its own or another key\'s).'); };
+  // what a key has left, read once per key (the target is often the caller itself, in the chain)
+  const read = new Map<string, Promise<number | null>>();
+  const leftOf = (k: StoredKey) => {
+    const sid = storageIdOf(k);
+    if (!read.has(sid)) read.set(sid, rt.budget.remaining(k, now, { strict: true }));
+    return read.get(sid) as Promise<number | null>;
+  };
   if (ratelimits !== undefined) {
     if (key.ratelimits && (ratelimits === null || key.ratelimits.some((r) => !ratelimits.some((n) => n.window === r.window)))) refuse();
     if (!withinParentLimits({ ratelimits, credits: null }, { ratelimits: key.ratelimits, credits: null }, null)) refuse();
   }
   if (credits !== undefined && key.credits) {
     if (credits === null || !isDeepStrictEqual(credits.refill, key.credits.refill)) refuse();
-    if ((credits as CreditsInput).remaining > ((await rt.budget.remaining(key, now, { strict: true })) ?? 0)) refuse();
+    if ((credits as CreditsInput).remaining > ((await leftOf(key)) ?? 0)) refuse();
   }
   for (const k of chain) {
-    const left = k.credits ? await rt.budget.remaining(k, now, { strict: true }) : null;
+    const left = k.credits ? await leftOf(k) : null;
     if (!withinParentLimits({ ratelimits: ratelimits ?? null, credits: credits ?? null }, k, left)) refuse();
   }
 }

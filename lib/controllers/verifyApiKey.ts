@@ -35,7 +35,10 @@ export async function verifyApiKey(rt: Runtime, request: KuzzleRequest): Promise
   if (resolution.kind !== 'plugin') return notFound;
   const now = rt.now();
   const chain = await keyChain(rt.resolver, resolution.key, now);
-  const key = toPublicKey(resolution.key, now, undefined, chain.expiresAt, await rt.budget.remaining(resolution.key, now));
+  const keys = [resolution.key, ...chain.ancestors];
+  // what each key has left, read once (a decision on it: Redis unavailable refuses the verification)
+  const remaining = await Promise.all(keys.map((k) => rt.budget.remaining(k, now, { strict: true })));
+  const key = toPublicKey(resolution.key, now, undefined, chain.expiresAt, remaining[0]);
   const refused = (code: VerifyCode): Verdict => ({ valid: false, code, key });
   switch (chain.state) {
     case 'orphan': return notFound;
@@ -44,12 +47,10 @@ export async function verifyApiKey(rt: Runtime, request: KuzzleRequest): Promise
     default: break;
   }
   if (standingOf(resolution.key, resolution.fingerprint, resolution.linkUid, now) === 'rotated') return refused('ROTATED');
-  if (ip !== undefined && ![resolution.key, ...chain.ancestors].every((k) => k.allowedIps === null || ipAllowed(k.allowedIps, ip))) {
+  if (ip !== undefined && !keys.every((k) => k.allowedIps === null || ipAllowed(k.allowedIps, ip))) {
     return refused('IP_DENIED');
   }
   // a credit-less ancestor stops its children too (a request through the child would be refused)
-  for (const k of [resolution.key, ...chain.ancestors]) {
-    if (k.credits && ((await rt.budget.remaining(k, now, { strict: true })) ?? 0) <= 0) return refused('USAGE_EXCEEDED');
-  }
+  if (remaining.some((left) => left !== null && left <= 0)) return refused('USAGE_EXCEEDED');
   return { valid: true, code: 'VALID', key };
 }

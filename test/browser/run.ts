@@ -24,13 +24,12 @@ async function get(pathname: string): Promise<Response> {
   return fetch(`${hx.url}${pathname}`);
 }
 
-/** Runs a query with a fresh kuzzle-sdk client authenticated by `secret`; resolves to the error id, or 'ok'. */
-/** A request as a user signed in with their password: 'ok' or the error id. */
-async function useAs(user: { username: string; password: string }, request: Record<string, unknown>): Promise<string> {
+/** Runs a query with a fresh kuzzle-sdk client authenticated by `authenticate`; resolves to the error id, or 'ok'. */
+async function queryWith(authenticate: (sdk: Kuzzle) => Promise<unknown>, request: Record<string, unknown>): Promise<string> {
   const sdk: Kuzzle = hx.sdk();
   await sdk.connect();
   try {
-    await sdk.auth.login('local', { username: user.username, password: user.password });
+    await authenticate(sdk);
     await sdk.query(request as any);
     return 'ok';
   } catch (error) {
@@ -40,18 +39,14 @@ async function useAs(user: { username: string; password: string }, request: Reco
   }
 }
 
-async function useKey(secret: string, request: Record<string, unknown>): Promise<string> {
-  const sdk: Kuzzle = hx.sdk();
-  await sdk.connect();
-  try {
-    sdk.setAPIKey(secret);
-    await sdk.query(request as any);
-    return 'ok';
-  } catch (error) {
-    return String((error as { id?: string }).id ?? error);
-  } finally {
-    sdk.disconnect();
-  }
+/** A request as a user signed in with their password. */
+function useAs(user: { username: string; password: string }, request: Record<string, unknown>): Promise<string> {
+  return queryWith((sdk) => sdk.auth.login('local', { username: user.username, password: user.password }), request);
+}
+
+/** A request authenticated by an API key's secret. */
+function useKey(secret: string, request: Record<string, unknown>): Promise<string> {
+  return queryWith(async (sdk) => { sdk.setAPIKey(secret); }, request);
 }
 
 async function storageDump(page: Page): Promise<string> {
