@@ -102,3 +102,36 @@ Feature: Kuzzle's native API-key calls are served by the plugin (nativeActions: 
       """
       { "_id": "{{id:h2}}" }
       """
+
+  Scenario: an id or user id that no storage can hold is refused with a 400, not a 503
+    # sent as raw queries: kuzzle-sdk's HTTP routes cannot put a lone surrogate in a URL (encodeURIComponent throws)
+    When "admin" sends the query:
+      """
+      { "controller": "security", "action": "deleteApiKey", "userId": "{{kuid:alice}}", "_id": "lone \ud800 surrogate" }
+      """
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
+    When "alice" sends the query:
+      """
+      { "controller": "auth", "action": "deleteApiKey", "_id": "lone \udc00 surrogate" }
+      """
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
+    When "admin" sends the query:
+      """
+      { "controller": "security", "action": "deleteApiKey", "userId": "{{kuid:alice}}", "_id": "{{repeat:é:300}}" }
+      """
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
+    When "admin" sends the query:
+      """
+      { "controller": "api-keys/security", "action": "searchApiKeys", "userId": "lone \ud800 surrogate", "body": {} }
+      """
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
+    When "admin" sends the query:
+      """
+      { "controller": "security", "action": "createApiKey", "userId": "lone \ud800 surrogate", "body": { "description": "x" } }
+      """
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
+    When "admin" sends the query:
+      """
+      { "controller": "security", "action": "deleteApiKey", "userId": "{{kuid:alice}}", "_id": "a-legacy-id-that-does-not-exist" }
+      """
+    Then the call fails with status 404 and id "services.storage.not_found"

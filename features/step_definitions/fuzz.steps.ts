@@ -91,7 +91,7 @@ When('{int} random argument sets are sent by {string} and {string}, {int} at a t
       : null;
     if (wsClients) await wsClients.user.auth.login('local', { username: kuid, password: this.passwords.get(user) as string });
 
-    const outcomes: Array<{ status: number; ms: number; payload: string }> = [];
+    const outcomes: Outcome[] = [];
     let next = 0;
     const worker = async () => {
       while (next < total) {
@@ -103,17 +103,22 @@ When('{int} random argument sets are sent by {string} and {string}, {int} at a t
         const body = r() < 0.8 || wsClients ? junkObject(r, ctx, 1) : junk(r, ctx, 2);
         const asKey = r() < 0.5;
         const started = Date.now();
-        let status: number;
+        let answer: Answer;
         const payload = { ...args, controller, action, body };
         if (wsClients) {
           const sdk = asKey ? wsClients.key : wsClients.user;
-          status = await withTimeout(sdk.query(payload as any, { queuable: false } as any).then(() => 200, (e: any) => e.status ?? 0));
+          answer = await withTimeout(sdk.query(payload as any, { queuable: false } as any)
+            .then(() => ({ status: 200 }), (e: any) => ({ status: e.status ?? 0, error: `${e.id}: ${e.message}` })));
         } else {
           const headers: Record<string, string> = { 'content-type': 'application/json', authorization: `Bearer ${asKey ? keySecret : userToken}` };
-          status = await withTimeout(fetch(`http://${host}:${port}/_query`, { method: 'POST', headers, body: JSON.stringify(payload) })
-            .then(async (res) => { await res.text(); return res.status; }, () => 0));
+          answer = await withTimeout(fetch(`http://${host}:${port}/_query`, { method: 'POST', headers, body: JSON.stringify(payload) })
+            .then(async (res) => ({ status: res.status, error: errorOf(await res.text()) }), () => ({ status: 0 })));
         }
-        outcomes.push({ status, ms: Date.now() - started, payload: `${controller}:${action} as ${asKey ? "key" : "user"} ${JSON.stringify(payload).slice(0, 600)} (#${i}, seed ${seed})` });
+        outcomes.push({
+          ...answer,
+          ms: Date.now() - started,
+          payload: `${controller}:${action} as ${asKey ? "key" : "user"} ${JSON.stringify(payload).slice(0, 60000)} (#${i}, seed ${seed})`,
+        });
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
@@ -125,13 +130,26 @@ function splitName(name: string): [string, string] {
   return [name.slice(0, at), name.slice(at + 1)];
 }
 
+interface Answer { status: number; error?: string }
+interface Outcome extends Answer { ms: number; payload: string }
+
+/** the error's id and message, so that a failure says which error it was */
+function errorOf(text: string): string | undefined {
+  try {
+    const error = JSON.parse(text).error;
+    return error ? `${error.id}: ${error.message}` : undefined;
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+
 const HUNG = -1;
-function withTimeout(promise: Promise<number>): Promise<number> {
-  return Promise.race([promise, new Promise<number>((resolve) => setTimeout(() => resolve(HUNG), 15000))]);
+function withTimeout(promise: Promise<Answer>): Promise<Answer> {
+  return Promise.race([promise, new Promise<Answer>((resolve) => setTimeout(() => resolve({ status: HUNG }), 15000))]);
 }
 
 Then('none got a 5xx answer and none took more than {int} ms', function (this: ApiKeysWorld, limit: number) {
-  const outcomes: Array<{ status: number; ms: number; payload: string }> = this.vars.get('fuzz');
+  const outcomes: Outcome[] = this.vars.get('fuzz');
   const served = outcomes.filter((o) => o.status >= 200);
   const counts: Record<number, number> = {};
   for (const o of outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;

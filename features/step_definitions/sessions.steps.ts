@@ -65,20 +65,27 @@ Then('every call succeeded and no session of {string} had more than {int} ms to 
 When('Kuzzle restarts with the Kuzzle configuration:', { timeout: 120 * 1000 }, async function (this: ApiKeysWorld, doc: string) {
   // the next scenarios run without it, even if this one fails
   this.cleanups.push(() => theStack().restartKuzzle({ kuzzleConfig: {} }));
+  // the output is kept across restarts: what earlier scenarios made Kuzzle print is not this scenario's
+  this.vars.set('logsFrom', theStack().logs().length);
   await theStack().restartKuzzle({ kuzzleConfig: JSON.parse(doc) });
   for (const alias of [...this.named.keys()]) this.named.delete(alias);
   this.admin = await this.adminClient();
 });
 
+/** what Kuzzle printed since this scenario restarted it (all of it if it did not) */
+function scenarioLogs(world: ApiKeysWorld): string {
+  return theStack().logs().slice(world.vars.get('logsFrom') ?? 0);
+}
+
 Then('Kuzzle\'s access log shows the marker of key {string}', function (this: ApiKeysWorld, alias: string) {
   const { createHash } = require('crypto');
   const marker = `kapikey-${createHash('sha256').update(this.key(alias).secret).digest('hex').slice(0, 8)}`;
-  const logs = theStack().logs();
+  const logs = scenarioLogs(this);
   assert.ok(logs.includes(marker), `positive control: the access log printed requests of key ${alias} (${marker})`);
 });
 
 Then('Kuzzle\'s output contains no internal session and no secret of keys {string}', function (this: ApiKeysWorld, aliases: string) {
-  const logs = theStack().logs();
+  const logs = scenarioLogs(this);
   assert.ok(logs.includes('kuzzle:accessLogs'), 'positive control: the logstash access log is on');
   // login tokens of this scenario's clients (the admin's) are Kuzzle's to print; any other kauth- is a key's session
   const logins = new Set(this.clients.map((sdk) => (sdk as any).jwt).filter((j: unknown) => typeof j === 'string' && j.startsWith('kauth-')));
@@ -92,7 +99,7 @@ Then('Kuzzle\'s output contains no internal session and no secret of keys {strin
 });
 
 Then('Kuzzle\'s output contains the secret of key {string}', function (this: ApiKeysWorld, alias: string) {
-  assert.ok(theStack().logs().includes(this.key(alias).secret.slice('kapikey-'.length)));
+  assert.ok(scenarioLogs(this).includes(this.key(alias).secret.slice('kapikey-'.length)));
 });
 
 When('the secret of key {string} is sent in the authToken cookie to {string} {string}', async function (this: ApiKeysWorld, alias: string, verb: string, path: string) {

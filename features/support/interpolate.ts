@@ -5,7 +5,7 @@ import type { ApiKeysWorld } from './world';
  *   {{kuid:alice}}  the kuid of user alice        {{id:k1}}     the _id of key k1
  *   {{secret:k1}}   the secret of key k1          {{var:name}}  a value saved by an earlier step
  *   {{now+60000}}   Date.now() + 60000 (ms)       {{unique:x}}  a unique string
- *   {{fingerprint:k1}} the fingerprint of key k1
+ *   {{fingerprint:k1}} the fingerprint of key k1  {{repeat:é:300}} "é" 300 times
  */
 export function interpolate(world: ApiKeysWorld, text: string): string {
   return text.replace(/\{\{([a-zA-Z]+)(?::([^}]+))?([+-]\d+)?\}\}/g, (_m, kind: string, name: string, offset: string) => {
@@ -18,6 +18,10 @@ export function interpolate(world: ApiKeysWorld, text: string): string {
       case 'expiresAt': return String(world.key(name).source.expiresAt);
       case 'now': return String(Date.now() + Number(offset || 0));
       case 'unique': return world.unique(name || 'x');
+      case 'repeat': {
+        const at = name.lastIndexOf(':');
+        return name.slice(0, at).repeat(Number(name.slice(at + 1)));
+      }
       default: throw new Error(`unknown placeholder ${kind}`);
     }
   });

@@ -4,7 +4,7 @@
  */
 import { KuzzleRequest, UnauthorizedError } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
-import { validateKeyId } from '../core/validation';
+import { validateKeyId, validateStorageId } from '../core/validation';
 import { PublicKey, StoredKey, toPublicKey } from '../core/key';
 import { keyChain } from '../auth/keyState';
 import { keyContextOf } from '../auth/KeyRequests';
@@ -33,11 +33,7 @@ export function callerKuid(request: KuzzleRequest): string {
 /** api-keys/security: the `userId` argument; api-keys/auth: the caller. */
 export function targetUserId(request: KuzzleRequest, target: Target): string {
   if (target === 'auth') return callerKuid(request);
-  const userId = request.getString('userId');
-  if (userId.trim() === '' || userId.length > 512) {
-    throw new ApiKeyError('invalid_argument', 'Invalid argument "userId": expected a user id (1 to 512 characters).');
-  }
-  return userId;
+  return validateStorageId('userId', request.getString('userId'));
 }
 
 /** A key field: from the body first, then from the top-level arguments (the SDK copies options there). */

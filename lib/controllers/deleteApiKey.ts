@@ -4,7 +4,7 @@ import { StoredKey, fingerprintOf, standingOf } from '../core/key';
 import type { Runtime } from '../runtime';
 import { keyContextOf } from '../auth/KeyRequests';
 import type { Refresh } from '../storage/KeyRepository';
-import { validateKeyId } from '../core/validation';
+import { validateKeyId, validateStorageId } from '../core/validation';
 import { Target, assertMayManage, auditOriginOf, descendantsOf, destroyKey, nativeNameOf, refreshOf, targetUserId } from './common';
 
 const FINGERPRINT = /^[0-9a-f]{64}$/;
@@ -73,9 +73,10 @@ async function findKey(rt: Runtime, userId: string, selector: Selector, native: 
   try {
     keyId = validateKeyId(selector.id) as string;
   } catch (error) {
-    // Kuzzle's own keys may have ids this plugin never issues
-    if (native) return null;
-    throw error;
+    if (!native) throw error;
+    // Kuzzle's own keys may have ids this plugin never issues, but not ids no storage can hold
+    validateStorageId('_id', selector.id);
+    return null;
   }
   return rt.repo.getKey({ userId, keyId });
 }

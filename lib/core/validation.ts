@@ -12,6 +12,9 @@ export const LIMITS = Object.freeze({
 } as const);
 
 const KEY_ID = /^[A-Za-z0-9_.:-]+$/;
+/** Elasticsearch refuses document ids over 512 bytes. */
+const STORAGE_ID_MAX_BYTES = 512;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 function invalidArgument(message: string): ApiKeyError {
   return new ApiKeyError('invalid_argument', message);
@@ -21,6 +24,21 @@ function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return `a value of type ${typeof v}`;
+}
+
+/**
+ * A user id, or the id of one of Kuzzle's own keys, as the storage can hold it: a non-blank string of at most 512
+ * UTF-8 bytes with no lone surrogate. Anything else cannot exist, and would fail inside the storage client (a lone
+ * surrogate cannot be put in a URL) rather than be "not found".
+ */
+export function validateStorageId(argName: string, v: unknown): string {
+  if (typeof v !== 'string') {
+    throw invalidArgument(`Invalid argument "${argName}": expected a string, got ${typeName(v)}`);
+  }
+  if (v.trim() === '' || LONE_SURROGATE.test(v) || Buffer.byteLength(v, 'utf8') > STORAGE_ID_MAX_BYTES) {
+    throw invalidArgument(`Invalid argument "${argName}": expected an id of 1 to ${STORAGE_ID_MAX_BYTES} bytes of valid Unicode`);
+  }
+  return v;
 }
 
 /** Number of code points, or a number over `limit` (without counting them all) for long strings. */

@@ -5,6 +5,7 @@ import {
   validateKeyId,
   validateName,
   validateRevocationReason,
+  validateStorageId,
 } from '../../../lib/core/validation';
 import { expectApiKeyError } from './helpers';
 
@@ -140,6 +141,30 @@ describe('validateKeyId', () => {
 
   it.each([[1], [true], [{}], [['a']]])('rejects the non-string %p', (v) => {
     expectApiKeyError(() => validateKeyId(v), 'invalid_argument');
+  });
+});
+
+describe('validateStorageId', () => {
+  it.each([['a'], ['kuid-é😀'], ['é'.repeat(256)], ['x'.repeat(512)], ['with space/and slash']])('accepts %j', (v) => {
+    expect(validateStorageId('userId', v)).toBe(v);
+  });
+
+  it.each([
+    [''],
+    ['   '],
+    ['lone \ud800 high surrogate'],
+    ['lone \udc00 low surrogate'],
+    ['\ud800'],
+    ['reversed \udc00\ud800 pair'],
+    ['é'.repeat(257)],
+    ['x'.repeat(513)],
+  ])('rejects %j', (v) => {
+    const err = expectApiKeyError(() => validateStorageId('userId', v), 'invalid_argument');
+    expect(err.message).toContain('"userId"');
+  });
+
+  it.each([[1], [null], [{}], [['a']]])('rejects the non-string %p', (v) => {
+    expectApiKeyError(() => validateStorageId('_id', v), 'invalid_argument');
   });
 });
 
