@@ -133,6 +133,25 @@ Feature: A plugin key authenticates requests like a Kuzzle token
       """
     Then the call fails with status 404 and id "plugin.api-keys.not_found"
 
+  Scenario: a key whose creation races its user's deletion does not outlive the user, nor go to a user re-created with the same id
+    Given the next write to the plugin storage hangs
+    When "admin" starts calling "api-keys/security:createApiKey" with:
+      """
+      { "userId": "{{kuid:alice}}", "body": { "name": "racing" } }
+      """
+    And I wait 300 ms
+    And the admin deletes user "alice"
+    And I wait 1500 ms
+    And the plugin storage recovers
+    And the pending call ends
+    Then the call fails with status 404 and id "plugin.api-keys.not_found"
+    When the admin creates user "alice" again, with roles "apikeys-self,apikeys-data"
+    And "admin" calls "api-keys/security:searchApiKeys" with:
+      """
+      { "userId": "{{kuid:alice}}", "body": {} }
+      """
+    Then the result field "total" is "0"
+
   Scenario: 50 concurrent creations give 50 distinct secrets, each authenticating as its user
     When "admin" creates 50 keys concurrently for "alice"
     Then the 50 secrets are distinct

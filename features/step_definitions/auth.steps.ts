@@ -49,6 +49,11 @@ When('the admin deletes user {string}', async function (this: ApiKeysWorld, alia
   await this.admin.security.deleteUser(this.kuid(alias), { refresh: 'wait_for' } as any);
 });
 
+When('the admin creates user {string} again, with roles {string}', async function (this: ApiKeysWorld, alias: string, roles: string) {
+  const profileId = `apikeys-test-${roles.split(',').map((r) => r.trim()).join('-')}`;
+  await this.admin.security.createUser(this.kuid(alias), { content: { profileIds: [profileId] } } as any, { refresh: 'wait_for' } as any);
+});
+
 When('{string} creates {int} keys concurrently for {string}', async function (this: ApiKeysWorld, who: string, n: number, user: string) {
   const sdk = await actor(this, who);
   const started = Date.now();

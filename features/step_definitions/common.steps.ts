@@ -66,6 +66,19 @@ When('{string} calls {string} with {string} = {string}', async function (this: A
   await call(this, who, name, { [arg]: interpolate(this, value) });
 });
 
+/** A call left running while the next steps go on; "the pending call ends" waits for its answer. */
+When('{string} starts calling {string} with:', async function (this: ApiKeysWorld, who: string, name: string, doc: string) {
+  const sdk = await actor(this, who);
+  const args = parseArgs(this, doc);
+  this.vars.set('pending', sdk.query({ ...splitAction(name), ...args } as any).then((res) => ({ result: res.result }), (error) => ({ error })));
+});
+
+When('the pending call ends', { timeout: 30 * 1000 }, async function (this: ApiKeysWorld) {
+  const { result, error } = await this.vars.get('pending');
+  this.result = result ?? null;
+  this.error = error ?? null;
+});
+
 When('the result is remembered as key {string}', function (this: ApiKeysWorld, alias: string) {
   assert.ifError(this.error);
   rememberKey(this, alias, this.result);

@@ -49,6 +49,10 @@ When('the plugin storage hangs', function () {
   theStack().injectFault({ mode: 'hang', indexContains: PLUGIN_INDEX });
 });
 
+When('the next write to the plugin storage hangs', function () {
+  theStack().injectFault({ mode: 'hang', indexContains: PLUGIN_INDEX, kind: 'write', times: 1 });
+});
+
 When('the plugin storage recovers', function () {
   theStack().clearFaults();
 });

@@ -11,7 +11,7 @@ import { isIpSubset, validateAllowedIps } from '../core/ipAllowlist';
 import { creditsAt, validateCredits, validateRatelimits, withinParentLimits } from '../core/limits';
 import type { Runtime } from '../runtime';
 import { keyContextOf } from '../auth/KeyRequests';
-import { Target, allowedIpsOf, assertCurrentSecret, assertUserExists, callerKuid, fieldOf, scopesOf, claimsOf, nativeNameOf, refreshOf, targetUserId } from './common';
+import { Target, allowedIpsOf, assertCurrentSecret, assertUserExists, callerKuid, destroyKey, fieldOf, scopesOf, claimsOf, nativeNameOf, refreshOf, targetUserId } from './common';
 
 export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: Target): Promise<PublicKey> {
   const native = nativeNameOf(rt, request);
@@ -127,9 +127,23 @@ export async function createApiKey(rt: Runtime, request: KuzzleRequest, target: 
     if (limited) await rt.quota.giveBack(userId).catch(() => undefined);
     throw error;
   }
+  await assertUserOutlivedTheWrite(rt, { ...draft, fingerprint: created._source.fingerprint });
   const fields = ['name', 'description', 'scopes', 'claims', 'expiresAt', 'allowedIps', 'ratelimits', 'credits'].filter((f) => (draft as any)[f] !== null && (draft as any)[f] !== NEVER);
   await rt.audit.record({ action: 'create', userId, keyId, fields }, rt.audit.originOf(request, parent));
   return created;
+}
+
+/**
+ * A user deleted while its key was being written: the deletion's cascade may have run before the write landed, and a
+ * user re-created with the same id would inherit the key. Whoever reads the user second removes the key.
+ */
+async function assertUserOutlivedTheWrite(rt: Runtime, key: StoredKey): Promise<void> {
+  try {
+    await assertUserExists(rt, key.userId);
+  } catch (error) {
+    await destroyKey(rt, key, 'wait_for');
+    throw error;
+  }
 }
 
 /** Mints the secret (until its fingerprint is unique) and stores the key. */
