@@ -111,6 +111,31 @@ Feature: createApiKey, getApiKey and deleteApiKey on both controllers
       """
     Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
 
+  Scenario: prototype keys in claims are refused, and cannot break the user's searches nor the user's deletion
+    When "alice" sends the query:
+      """
+      { "controller": "api-keys/auth", "action": "createApiKey", "body": { "name": "p", "claims": { "__proto__": { "admin": true } } } }
+      """
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
+    And the error message contains "__proto__"
+    When "alice" sends the query:
+      """
+      { "controller": "api-keys/auth", "action": "createApiKey", "body": { "name": "p", "claims": { "plan": { "constructor": { "prototype": { "x": 1 } } } } } }
+      """
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
+    Given the admin created a key "k" for "alice"
+    When "key:k" sends the query:
+      """
+      { "controller": "api-keys/auth", "action": "updateApiKey", "_id": "{{id:k}}", "body": { "claims": { "__proto__": { "x": 1 } } } }
+      """
+    Then the call fails with status 400 and id "plugin.api-keys.invalid_argument"
+    When "alice" calls "api-keys/auth:searchApiKeys" with:
+      """
+      { "body": {} }
+      """
+    Then the call succeeds
+    And the result field "total" is "1"
+
   Scenario: an existing _id of the same user is a conflict and nothing is overwritten
     Given the admin created a key "first" for "alice" with:
       """

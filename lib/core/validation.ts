@@ -105,6 +105,11 @@ export function validateClaims(v: unknown, maxBytes: number): Record<string, unk
   } catch {
     throw invalidArgument('Invalid argument "claims": the object cannot be serialised to JSON');
   }
+  const copy = JSON.parse(json) as Record<string, unknown>;
+  const poisoned = prototypeKeyIn(copy, []);
+  if (poisoned) {
+    throw invalidArgument(`Invalid argument "claims": "${poisoned}" is not allowed (a prototype key)`);
+  }
   const size = Buffer.byteLength(json, 'utf8');
   if (size > maxBytes) {
     throw new ApiKeyError(
@@ -112,7 +117,26 @@ export function validateClaims(v: unknown, maxBytes: number): Record<string, unk
       `Invalid argument "claims": its JSON serialisation takes ${size} bytes, over the limit of ${maxBytes} bytes`,
     );
   }
-  return JSON.parse(json) as Record<string, unknown>;
+  return copy;
+}
+
+/**
+ * The path of a `__proto__` or `constructor.prototype` key, at any depth. Elasticsearch's client refuses to parse a
+ * response holding one, so one stored key would make every search of its user's keys (and the cascades on user
+ * deletion) fail.
+ */
+function prototypeKeyIn(value: unknown, path: string[]): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  for (const [name, child] of Object.entries(value)) {
+    const at = [...path, name];
+    if (name === '__proto__') return at.join('.');
+    if (name === 'constructor' && child !== null && typeof child === 'object' && Object.prototype.hasOwnProperty.call(child, 'prototype')) {
+      return [...at, 'prototype'].join('.');
+    }
+    const found = prototypeKeyIn(child, at);
+    if (found) return found;
+  }
+  return null;
 }
 
 /**

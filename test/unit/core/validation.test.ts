@@ -100,6 +100,22 @@ describe('validateClaims', () => {
     expectApiKeyError(() => validateClaims({ n: BigInt(1) }, 8192), 'invalid_argument');
   });
 
+  it.each([
+    ['{"__proto__":{"admin":true}}', '__proto__'],
+    ['{"plan":{"__proto__":{"x":1}}}', 'plan.__proto__'],
+    ['{"list":[{"a":1},{"__proto__":null}]}', 'list.1.__proto__'],
+    ['{"constructor":{"prototype":{"x":1}}}', 'constructor.prototype'],
+    ['{"deep":{"constructor":{"prototype":1}}}', 'deep.constructor.prototype'],
+  ])('rejects the prototype key in %s (the storage client refuses to read it back)', (json, path) => {
+    const err = expectApiKeyError(() => validateClaims(JSON.parse(json), 8192), 'invalid_argument');
+    expect(err.message).toContain(path);
+  });
+
+  it('accepts "constructor" and "prototype" as ordinary names', () => {
+    expect(validateClaims({ constructor: 'Bob', prototype: { a: 1 }, x: { constructor: { kind: 1 } } }, 8192))
+      .toEqual({ constructor: 'Bob', prototype: { a: 1 }, x: { constructor: { kind: 1 } } });
+  });
+
   it('measures the serialised size in UTF-8 bytes', () => {
     // {"a":"xxxx"} = 12 bytes
     expect(validateClaims({ a: 'xxxx' }, 12)).toEqual({ a: 'xxxx' });
