@@ -175,6 +175,32 @@ Feature: Rotation: a new secret for the same key, the old one working for a chos
     When "key:sibling" calls "server:now"
     Then the call fails with status 401 and id "plugin.api-keys.revoked"
 
+  Scenario: a key never rotates another user's key, whatever its scopes and its user's rights (it would receive that user's new secret)
+    Given a user "ops" with roles "apikeys-admin"
+    And a user "bob" with roles "apikeys-self"
+    And the admin created a key "opskey" for "ops" with:
+      """
+      { "body": { "name": "opskey", "scopes": ["api-keys/security:*"] }, "expiresIn": "1h" }
+      """
+    And the admin created a key "bobs" for "bob"
+    When "key:opskey" calls "api-keys/security:rotateApiKey" with:
+      """
+      { "userId": "{{kuid:bob}}", "_id": "{{id:bobs}}" }
+      """
+    Then the call fails with status 403 and id "plugin.api-keys.escalation"
+    When "key:bobs" calls "auth:getCurrentUser"
+    Then the call succeeds
+    When "ops" calls "api-keys/security:rotateApiKey" with:
+      """
+      { "userId": "{{kuid:bob}}", "_id": "{{id:bobs}}" }
+      """
+    Then the call succeeds
+    When "key:opskey" calls "api-keys/security:rotateApiKey" with:
+      """
+      { "userId": "{{kuid:ops}}", "_id": "{{id:opskey}}" }
+      """
+    Then the call succeeds
+
   Scenario: a secret in its grace still authenticates but manages nothing; checkToken calls a former secret invalid
     When "admin" calls "api-keys/security:rotateApiKey" with:
       """

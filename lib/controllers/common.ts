@@ -100,13 +100,21 @@ export function refreshOf(request: KuzzleRequest, fallback: 'wait_for' | 'false'
 
 /**
  * Keys manage only what they made: a key-authenticated request that targets a key of its own user may act only on
- * the calling key itself or on one of its descendants (keys of other users follow Kuzzle's rights only).
+ * the calling key itself or on one of its descendants. Keys of other users follow Kuzzle's rights only, except for
+ * an action that hands out the target's new secret (rotation): a key would then hold another user's credential, so
+ * it is refused, as createApiKey refuses keys for another user.
  */
-export async function assertMayManage(rt: Runtime, request: KuzzleRequest, target: StoredKey, what: string): Promise<void> {
+export async function assertMayManage(
+  rt: Runtime, request: KuzzleRequest, target: StoredKey, what: string, opts: { returnsSecret?: boolean } = {},
+): Promise<void> {
   const ctx = await keyContextOf(rt, request);
   if (ctx) assertCurrentSecret(ctx);
   const caller = ctx?.key;
-  if (!caller || caller.userId !== target.userId) return;
+  if (!caller) return;
+  if (caller.userId !== target.userId) {
+    if (opts.returnsSecret) throw new ApiKeyError('escalation', `An API key can ${what} only itself and the keys it created, never a key of another user.`);
+    return;
+  }
   if (isSameKey(target, caller) || (await isDescendant(rt, target, caller))) return;
   throw new ApiKeyError('escalation', `An API key can ${what} only itself and the keys it created (directly or not).`);
 }

@@ -32,7 +32,7 @@ export async function rotateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   }
   try {
     const key = await loadOwnedKey(rt, userId, keyId);
-    await assertMayManage(rt, request, key, 'rotate');
+    await assertMayManage(rt, request, key, 'rotate', { returnsSecret: true });
     const now = rt.now();
     const chain = await keyChain(rt.resolver, key, now);
     if (chain.state !== 'valid') {
