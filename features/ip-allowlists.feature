@@ -112,3 +112,22 @@ Feature: Per-key IP allowlists, with X-Forwarded-For trusted only from the confi
     Then the call fails with status 403 and id "plugin.api-keys.ip_denied"
     When "key:office" calls "server:now" from "127.0.0.5"
     Then the call succeeds
+
+  Scenario: a subscription ends when the key's allowlist no longer lists its client address
+    Given the admin created a key "watcher" for "alice" with:
+      """
+      { "body": { "name": "watcher", "scopes": ["realtime:*@shop"], "allowedIps": ["127.0.0.3", "127.0.0.4"] } }
+      """
+    When "key:watcher" subscribes to "shop/orders" from "127.0.0.3"
+    And "key:watcher" subscribes to "shop/orders" from "127.0.0.4"
+    And the admin creates a document in "shop/orders"
+    Then the subscription "127.0.0.3 shop/orders" got 1 notification within 3000 ms
+    And the subscription "127.0.0.4 shop/orders" got 1 notification within 3000 ms
+    When "admin" calls "api-keys/security:updateApiKey" with:
+      """
+      { "userId": "{{kuid:alice}}", "_id": "{{id:watcher}}", "body": { "allowedIps": ["127.0.0.4"] } }
+      """
+    Then the call succeeds
+    When the admin creates a document in "shop/orders"
+    Then the subscription "127.0.0.4 shop/orders" got 2 notifications within 3000 ms
+    And the subscription "127.0.0.3 shop/orders" got 1 notification within 1000 ms

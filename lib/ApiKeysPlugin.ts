@@ -85,7 +85,7 @@ export class ApiKeysPlugin extends Plugin {
       budget,
       cluster: new ClusterSync((context.accessors as any).cluster, log.debug),
       connections: new ConnectionTokens(() => kuzzle.tokenManager),
-      subscriptions: new SubscriptionGuard({ ask, resolver, lookups, keyRequests, sessions, log, now }, config.subscriptionCheckInterval),
+      subscriptions: new SubscriptionGuard({ ask, resolver, lookups, keyRequests, sessions, log, now, trustedProxies: config.trustedProxies }, config.subscriptionCheckInterval),
       keyRequests,
       lookups,
       nativeRequests: new WeakMap(),

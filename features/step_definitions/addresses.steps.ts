@@ -60,3 +60,20 @@ When('{string} calls {string} from {string} with X-Forwarded-For {string}', asyn
 When('{string} creates a child from {string} with:', async function (this: ApiKeysWorld, who: string, address: string, doc: string) {
   await fromAddress(this, address, {}, keyQuery(this, who.slice(4), 'api-keys/auth:createApiKey', parseArgs(this, doc)));
 });
+
+/** A subscription on a WebSocket of its own, bound to the address (in both profiles: realtime needs a WebSocket). */
+When('{string} subscribes to {string} from {string}', async function (this: ApiKeysWorld, who: string, target: string, address: string) {
+  assert.ok(who.startsWith('key:'));
+  const { host, port } = kuzzleAddress();
+  const transport = new WebSocket(host, { port } as any);
+  (transport as any).options.localAddress = address;
+  const sdk = new Kuzzle(transport as any, { autoResubscribe: false } as any);
+  sdk.on('networkError', () => undefined);
+  this.clients.push(sdk);
+  await sdk.connect();
+  sdk.setAPIKey(this.key(who.slice(4)).secret);
+  const [index, collection] = target.split('/');
+  const notes: unknown[] = [];
+  this.vars.set(`notes:${address} ${target}`, notes);
+  await sdk.realtime.subscribe(index, collection, {}, (n: any) => { if (n.type === 'document') notes.push(n); });
+});

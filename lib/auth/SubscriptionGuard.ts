@@ -2,7 +2,7 @@
  * Keeps every key's realtime subscriptions within what the key may do now, on this node:
  * - records them (realtime:afterSubscribe / afterJoin) and forgets them when Kuzzle removes them;
  * - ends them when the key ends (here, through a cluster message, or found by the periodic check), and narrows them
- *   when the key's or an ancestor's scopes change;
+ *   when the key's or an ancestor's scopes or allowlist change;
  * - every `subscriptionCheckInterval`, re-checks in one MGET the shared marks (see marks.ts) of the keys holding
  *   subscriptions here and of their ancestors: a lost cluster message cannot keep a subscription alive;
  * - ends them at the key's (effective) expiry.
@@ -11,6 +11,8 @@ import type { KuzzleRequest } from 'kuzzle';
 import { KeyHandle, StoredKey, acceptedFingerprints, graceRunning, storageIdOf } from '../core/key';
 import { NEVER, earliest } from '../core/expiry';
 import { scopesAllow } from '../core/scopes';
+import { refusingAllowlist } from '../core/ipAllowlist';
+import { clientIpOf } from './clientAddress';
 import type { Ask } from '../storage/KeyRepository';
 import type { KeyResolver } from './KeyResolver';
 import type { ResourceLookups } from './resources';
@@ -39,6 +41,7 @@ export class SubscriptionGuard {
       sessions: SessionManager;
       log: { warn(msg: string): void };
       now(): number;
+      trustedProxies: readonly string[];
     },
     private readonly checkIntervalMs: number,
   ) {
@@ -69,7 +72,7 @@ export class SubscriptionGuard {
         this.registry.noteForeignSubscription(connectionId);
         return request;
       }
-      this.registry.add(ctx.key, ctx.fingerprint, connectionId, roomId, action);
+      this.registry.add(ctx.key, ctx.fingerprint, connectionId, roomId, action, clientIpOf(request, this.deps.trustedProxies));
       // the key may have ended between the authorization and now
       await this.recheck(ctx.key);
       return request;
@@ -127,7 +130,9 @@ export class SubscriptionGuard {
     // a rotated secret's subscriptions end when it stops working
     await this.registry.keepFingerprints(key, acceptedFingerprints(key, now));
     const keys = [key, ...chain.ancestors];
-    await this.registry.narrow(key, async (_key, roomId, action) => {
+    await this.registry.narrow(key, async (_key, roomId, action, clientIp) => {
+      // an allowlist narrowed since the subscription ends it, as it refuses the connection's next request
+      if (refusingAllowlist(keys, clientIp)) return false;
       const room = await this.deps.lookups.room(roomId);
       const resources = room ? [room] : [];
       return keys.every((k) => scopesAllow(k.scopes, 'realtime', action, resources));

@@ -22,6 +22,8 @@ interface ConnectionSubscriptions {
   fingerprints: Set<string>;
   /** another credential spoke on the connection since the key subscribed, or holds subscriptions on it */
   shared: boolean;
+  /** the client address the key subscribed from (allowlists are re-checked against it) */
+  clientIp: string | null;
 }
 
 interface KeySubscriptions {
@@ -30,7 +32,7 @@ interface KeySubscriptions {
 }
 
 /** Whether a key (with its ancestors, as they are now) may still hold a subscription to a room. */
-export type RoomCheck = (key: StoredKey, roomId: string, action: SubscribeAction) => Promise<boolean>;
+export type RoomCheck = (key: StoredKey, roomId: string, action: SubscribeAction, clientIp: string | null) => Promise<boolean>;
 
 export class SubscriptionRegistry {
   private readonly byKey = new Map<string, KeySubscriptions>();
@@ -56,7 +58,7 @@ export class SubscriptionRegistry {
     }
   }
 
-  add(key: KeyHandle, fingerprint: string, connectionId: string, roomId: string, action: SubscribeAction): void {
+  add(key: KeyHandle, fingerprint: string, connectionId: string, roomId: string, action: SubscribeAction, clientIp: string | null): void {
     const sid = storageIdOf(key);
     let entry = this.byKey.get(sid);
     if (!entry) {
@@ -67,7 +69,7 @@ export class SubscriptionRegistry {
     if (!connection) {
       const othersHere = this.foreign.has(connectionId)
         || [...this.byKey.entries()].some(([other, e]) => other !== sid && e.connections.has(connectionId));
-      connection = { rooms: new Map(), fingerprints: new Set(), shared: othersHere };
+      connection = { rooms: new Map(), fingerprints: new Set(), shared: othersHere, clientIp };
       entry.connections.set(connectionId, connection);
       // this key's subscriptions make the connection shared for the keys already there
       for (const [other, e] of this.byKey) {
@@ -148,13 +150,13 @@ export class SubscriptionRegistry {
     if (entry.connections.size === 0) this.byKey.delete(storageIdOf(key));
   }
 
-  /** Ends, room by room, what the key's current scopes (and its ancestors') no longer allow. */
+  /** Ends, room by room, what the key's current scopes and allowlists (and its ancestors') no longer allow. */
   async narrow(key: StoredKey, allowed: RoomCheck): Promise<void> {
     const entry = this.byKey.get(storageIdOf(key));
     if (!entry) return;
     for (const [connectionId, connection] of [...entry.connections]) {
       for (const [roomId, action] of [...connection.rooms]) {
-        if (await allowed(key, roomId, action).catch(() => false)) continue;
+        if (await allowed(key, roomId, action, connection.clientIp).catch(() => false)) continue;
         await this.unsubscribe(connectionId, roomId);
         connection.rooms.delete(roomId);
       }

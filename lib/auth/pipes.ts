@@ -11,7 +11,7 @@
  */
 import { KuzzleError, KuzzleRequest } from 'kuzzle';
 import { evaluateScopes, scopesCover } from '../core/scopes';
-import { ipAllowed } from '../core/ipAllowlist';
+import { refusingAllowlist } from '../core/ipAllowlist';
 import { clientIpOf } from './clientAddress';
 import { isCredentialAction } from '../core/actionRules';
 import { apiKeyError, invalidTokenError } from '../errors';
@@ -235,10 +235,10 @@ export class RequestPipes {
 
   /** The key's own allowlist, then each ancestor's: a child is never usable from where its parent is not. */
   private enforceAllowedIps(ctx: KeyContext, request: KuzzleRequest): void {
-    const listed = [ctx.key, ...ctx.ancestors].filter((k) => k.allowedIps !== null);
-    if (listed.length === 0) return;
+    const chain = [ctx.key, ...ctx.ancestors];
+    if (chain.every((k) => k.allowedIps === null)) return;
     const ip = clientIpOf(request, this.rt.config.trustedProxies);
-    const refusing = listed.find((k) => !ipAllowed(k.allowedIps as string[], ip));
+    const refusing = refusingAllowlist(chain, ip);
     if (refusing) {
       const whose = refusing === ctx.key ? 'this API key' : `its ancestor key "${refusing.keyId}"`;
       throw apiKeyError('ip_denied', `The client address ${ip ?? '(unknown)'} is not allowed by ${whose}.`);

@@ -106,6 +106,11 @@ function blockListOf(entries: readonly string[]): BlockList {
 
 const compiled = new WeakMap<readonly string[], BlockList>();
 
+/** The first of a key and its ancestors whose `allowedIps` does not list the address (undefined: all allow it). */
+export function refusingAllowlist<K extends { allowedIps: readonly string[] | null }>(chain: readonly K[], ip: string | null): K | undefined {
+  return chain.find((k) => k.allowedIps !== null && !ipAllowed(k.allowedIps, ip));
+}
+
 /** Whether an address is in a list of addresses and ranges (a key's `allowedIps`, `trustedProxies`). */
 export function ipAllowed(entries: readonly string[], ip: string | null): boolean {
   if (ip === null) return false;
