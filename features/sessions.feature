@@ -43,6 +43,12 @@ Feature: The internal session is never more than its key
     Then the call succeeds
     When "key:logged" sends "GET" "/_now"
     Then the call succeeds
+    # the secret only in the Authorization header of a POST /_query: Kuzzle copies it into the parsed body it logs
+    When "key:logged" sends "POST" "/_query" with body:
+      """
+      { "controller": "server", "action": "now" }
+      """
+    Then the call succeeds
     When "key:logged" calls "server:info"
     Then the call fails with status 403 and id "plugin.api-keys.scope_denied"
     When "admin" calls "api-keys/security:verifyApiKey" with:

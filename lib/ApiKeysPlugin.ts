@@ -20,6 +20,7 @@ import { applyInvalidation } from './auth/invalidation';
 import { ConnectionTokens } from './auth/ConnectionTokens';
 import { SubscriptionGuard } from './auth/SubscriptionGuard';
 import { RequestPipes } from './auth/pipes';
+import { hideBearerCopy } from './auth/queryBodyJwt';
 import { RightsPipes } from './auth/rightsPipes';
 import { KeyRequests } from './auth/KeyRequests';
 import { KuzzleResourceLookups } from './auth/ResourceLookups';
@@ -106,6 +107,7 @@ export class ApiKeysPlugin extends Plugin {
     // the console (static page + assets) only when configured: `console: false` leaves its routes unregistered
     this.api = { ...buildApi(rt), ...(config.console ? { [CONSOLE_CONTROLLER]: buildConsoleController() } : {}) } as any;
     this.pipes = <any>{
+      'protocol:http:afterParsingPayload': hideBearerCopy,
       'request:beforeExecution': pipes.beforeExecution,
       'request:onAuthorized': pipes.onAuthorized,
       'request:afterExecution': pipes.afterExecution,
