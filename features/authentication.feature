@@ -152,6 +152,35 @@ Feature: A plugin key authenticates requests like a Kuzzle token
       """
     Then the result field "total" is "0"
 
+  Scenario: a user deleted and re-created at once keeps the keys made after the re-creation
+    Given the admin created a key "before" for "alice"
+    When the admin deletes user "alice"
+    And the admin creates user "alice" again, with roles "apikeys-self,apikeys-data"
+    And the admin created a key "after" for "alice"
+    And I wait 2500 ms
+    Then "key:after" is authenticated as "alice"
+    When "key:before" calls "auth:getCurrentUser"
+    Then the call fails with status 401 and id "security.token.invalid"
+
+  Scenario: a user deletion that storage refuses is retried: the keys do not wait in storage for a re-created user
+    Given the admin created a key "k" for "alice"
+    When the plugin storage fails
+    And the admin deletes user "alice"
+    And "key:k" calls "auth:getCurrentUser"
+    Then the call fails with status 503 and id "plugin.api-keys.storage_unavailable"
+    # past the deletion hook's own run (1 s later), which fails too
+    When I wait 1500 ms
+    And the plugin storage recovers
+    And I wait 4000 ms
+    And the admin creates user "alice" again, with roles "apikeys-self,apikeys-data"
+    And "key:k" calls "auth:getCurrentUser"
+    Then the call fails with status 401 and id "security.token.invalid"
+    When "admin" calls "api-keys/security:searchApiKeys" with:
+      """
+      { "userId": "{{kuid:alice}}", "body": {} }
+      """
+    Then the result field "total" is "0"
+
   Scenario: 50 concurrent creations give 50 distinct secrets, each authenticating as its user
     When "admin" creates 50 keys concurrently for "alice"
     Then the 50 secrets are distinct

@@ -127,8 +127,14 @@ export class ApiKeysPlugin extends Plugin {
     };
     this.hooks = <any>{
       // Every user deletion (API or not) and admin:resetSecurity take the users' keys with them.
-      'core:security:user:delete': (event: { args: unknown[] }) => deferred(() => deleteKeysOfUser(rt, String(event?.args?.[0]))),
-      'core:security:user:truncate': () => deferred(() => deleteAllKeys(rt)),
+      'core:security:user:delete': (event: { args: unknown[] }) => {
+        const deletedAt = rt.now();
+        deferred(() => deleteKeysOfUser(rt, String(event?.args?.[0]), null, deletedAt));
+      },
+      'core:security:user:truncate': () => {
+        const resetAt = rt.now();
+        deferred(() => deleteAllKeys(rt, null, resetAt));
+      },
       'core:realtime:user:unsubscribe:after': rt.subscriptions.onUnsubscribed,
       'connection:remove': rt.subscriptions.onConnectionRemoved,
     };

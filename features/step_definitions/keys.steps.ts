@@ -47,7 +47,8 @@ When('the keys {string} are rewritten in the 0.1 storage format', async function
 
 When('Kuzzle\'s log contains {string} {int} time(s)', function (this: ApiKeysWorld, text: string, times: number) {
   const logs = theStack().logs();
-  assert.strictEqual(logs.split(text).length - 1, times, `"${text}" in Kuzzle's output`);
+  const near = logs.split('\n').filter((line) => line.includes(text.split(' ')[0])).slice(-5).join('\n');
+  assert.strictEqual(logs.split(text).length - 1, times, `"${text}" in Kuzzle's output; its last lines with "${text.split(' ')[0]}":\n${near}`);
 });
 
 When('{string} created {int} children', async function (this: ApiKeysWorld, who: string, n: number) {

@@ -22,31 +22,83 @@ async function forgetDeleted(rt: Runtime, keys: StoredKey[], cause: AuditCause, 
   }
 }
 
-export async function deleteKeysOfUser(rt: Runtime, userId: string, request: KuzzleRequest | null = null): Promise<void> {
+/** How often, and how far apart, a cascade that storage refused is tried again before giving up (logged). */
+const CASCADE_RETRIES = 8;
+const CASCADE_RETRY_MAX_MS = 60_000;
+
+function retryLater(rt: Runtime, attempt: number, what: string, error: unknown, run: () => Promise<void>): void {
+  const again = attempt < CASCADE_RETRIES;
+  rt.log.error(`could not ${what}${again ? ', retrying' : ''}: ${(error as Error)?.message ?? error}`);
+  if (again) setTimeout(() => { void run(); }, Math.min(1000 * 2 ** attempt, CASCADE_RETRY_MAX_MS)).unref();
+}
+
+/**
+ * A user's deletion takes every key created up to `deletedAt` (a user re-created with the same id keeps the keys made
+ * since). What needs no storage happens first and whatever storage does: the keys are refused at once here and, by
+ * the cluster message, elsewhere. A storage failure is retried with backoff, so that no key waits in storage for a
+ * re-created user.
+ */
+export async function deleteKeysOfUser(
+  rt: Runtime, userId: string, request: KuzzleRequest | null = null, deletedAt = rt.now(), attempt = 0,
+): Promise<void> {
+  rt.resolver.invalidateUser(userId);
+  let keys: StoredKey[] = [];
+  let failed = false;
   try {
-    rt.resolver.invalidateUser(userId);
-    const keys = await rt.repo.deleteWhere({ term: { userId } });
+    keys = await rt.repo.deleteWhere({ bool: { filter: [{ term: { userId } }, { range: { createdAt: { lte: deletedAt } } }] } });
     await rt.quota.forget(userId);
     await forgetDeleted(rt, keys, 'user-deleted', rt.audit.originOf(request));
+  } catch (error) {
+    failed = true;
+    retryLater(rt, attempt, `delete the API keys of deleted user "${userId}"`, error, () => deleteKeysOfUser(rt, userId, request, deletedAt, attempt + 1));
+  }
+  await endWhatTheUserHeld(rt, userId, keys, failed).catch((error) => {
+    rt.log.error(`could not end the sessions of deleted user "${userId}": ${(error as Error)?.message ?? error}`);
+  });
+}
+
+/**
+ * Everything of the user's, on every node, unless the user exists again (re-created since): then only the keys
+ * deleted here, so that the new user's keys and subscriptions are left alone.
+ */
+async function endWhatTheUserHeld(rt: Runtime, userId: string, deleted: StoredKey[], storageFailed: boolean): Promise<void> {
+  if (storageFailed || !(await userExists(rt, userId))) {
     await rt.subscriptions.endUser(userId);
     await rt.connections.expireUser(userId);
     await rt.cluster.broadcast({ kind: 'user-deleted', userId });
-  } catch (error) {
-    rt.log.error(`could not delete the API keys of deleted user "${userId}": ${(error as Error)?.message ?? error}`);
+    return;
+  }
+  for (const key of deleted) {
+    await rt.cluster.broadcast({ kind: 'deleted', keyId: key.keyId, fingerprint: key.fingerprint, userId: key.userId });
   }
 }
 
-export async function deleteAllKeys(rt: Runtime, request: KuzzleRequest | null = null): Promise<void> {
+async function userExists(rt: Runtime, userId: string): Promise<boolean> {
   try {
-    const keys = await rt.repo.deleteWhere({ match_all: {} });
+    await rt.ask('core:security:user:get', userId);
+    return true;
+  } catch {
+    // gone, or storage cannot tell: end everything (fail closed)
+    return false;
+  }
+}
+
+/** admin:resetSecurity: every key created up to `resetAt`, with the same fail-safe order and retries as above. */
+export async function deleteAllKeys(rt: Runtime, request: KuzzleRequest | null = null, resetAt = rt.now(), attempt = 0): Promise<void> {
+  rt.resolver.clear();
+  try {
+    const keys = await rt.repo.deleteWhere({ range: { createdAt: { lte: resetAt } } });
     for (const userId of new Set(keys.map((k) => k.userId))) await rt.quota.forget(userId);
     await forgetDeleted(rt, keys, 'reset-security', rt.audit.originOf(request));
-    rt.resolver.clear();
+  } catch (error) {
+    retryLater(rt, attempt, 'delete API keys after a security reset', error, () => deleteAllKeys(rt, request, resetAt, attempt + 1));
+  }
+  try {
     await rt.subscriptions.endAll();
     await rt.connections.expireAll();
     await rt.cluster.broadcast({ kind: 'all' });
   } catch (error) {
-    rt.log.error(`could not delete API keys after a security reset: ${(error as Error)?.message ?? error}`);
+    rt.log.error(`could not end the API keys' sessions after a security reset: ${(error as Error)?.message ?? error}`);
   }
 }
 
