@@ -64,10 +64,18 @@ When('the keys {string} are rewritten in the 0.1 storage format', async function
   }
 });
 
-When('Kuzzle\'s log contains {string} {int} time(s)', function (this: ApiKeysWorld, text: string, times: number) {
+/**
+ * Kuzzle writes its logs from a worker thread (pino transports): a line may reach the output a moment after Kuzzle
+ * says it is ready, more so on a busy machine. Wait for it (up to 5 s), then count.
+ */
+When('Kuzzle\'s log contains {string} {int} time(s)', async function (this: ApiKeysWorld, text: string, times: number) {
+  const count = () => theStack().logs().split(text).length - 1;
+  const deadline = Date.now() + 5000;
+  while (count() < times && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  await new Promise((resolve) => setTimeout(resolve, 200));
   const logs = theStack().logs();
   const near = logs.split('\n').filter((line) => line.includes(text.split(' ')[0])).slice(-5).join('\n');
-  assert.strictEqual(logs.split(text).length - 1, times, `"${text}" in Kuzzle's output; its last lines with "${text.split(' ')[0]}":\n${near}`);
+  assert.strictEqual(count(), times, `"${text}" in Kuzzle's output; its last lines with "${text.split(' ')[0]}":\n${near}`);
 });
 
 When('{string} created {int} children', async function (this: ApiKeysWorld, who: string, n: number) {
