@@ -181,6 +181,16 @@ Feature: A plugin key authenticates requests like a Kuzzle token
       """
     Then the result field "total" is "0"
 
+  Scenario: security:replaceUser keeps the user's keys working (Kuzzle gives the replaced user a new creation date)
+    Given the admin created a key "k" for "alice"
+    When I wait 2500 ms
+    And "admin" calls "security:replaceUser" with:
+      """
+      { "_id": "{{kuid:alice}}", "body": { "profileIds": ["apikeys-test-apikeys-self-apikeys-data"] }, "refresh": "wait_for" }
+      """
+    Then the call succeeds
+    And "key:k" is authenticated as "alice"
+
   Scenario: 50 concurrent creations give 50 distinct secrets, each authenticating as its user
     When "admin" creates 50 keys concurrently for "alice"
     Then the 50 secrets are distinct

@@ -135,19 +135,3 @@ Feature: Keys survive what Kuzzle does to its sessions; storage stays out of the
       { "userId": "{{kuid:alice}}", "_id": "{{id:k}}" }
       """
     Then the result field "_source.lastUsedAt" is a number between "{{now-30000}}" and "{{now}}"
-
-  Scenario: a key that survived its user's deletion never authenticates as a user re-created with the same id
-    Given a user "alice" with roles "apikeys-self,apikeys-data"
-    And the admin created a key "k" for "alice"
-    And the storage keeps a copy of key "k"
-    When the admin deletes user "alice"
-    # past the deletion hook (1 s) and the clock skew tolerated between nodes (2 s)
-    And I wait 2500 ms
-    And the storage gets back the copy of key "k"
-    And the admin creates user "alice" again, with roles "apikeys-self,apikeys-data"
-    # no cache remembers the key as deleted
-    And Kuzzle restarts
-    And "key:k" calls "auth:getCurrentUser"
-    Then the call fails with status 401 and id "security.token.invalid"
-    Given the admin created a key "fresh" for "alice"
-    Then "key:fresh" is authenticated as "alice"

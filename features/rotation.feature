@@ -188,6 +188,12 @@ Feature: Rotation: a new secret for the same key, the old one working for a chos
       { "userId": "{{kuid:bob}}", "_id": "{{id:bobs}}" }
       """
     Then the call fails with status 403 and id "plugin.api-keys.escalation"
+    # the same answer for an id bob does not have: nothing tells which of bob's keys exist
+    When "key:opskey" calls "api-keys/security:rotateApiKey" with:
+      """
+      { "userId": "{{kuid:bob}}", "_id": "no-such-key" }
+      """
+    Then the call fails with status 403 and id "plugin.api-keys.escalation"
     When "key:bobs" calls "auth:getCurrentUser"
     Then the call succeeds
     When "ops" calls "api-keys/security:rotateApiKey" with:

@@ -49,6 +49,17 @@ Feature: The internal session is never more than its key
       { "controller": "server", "action": "now" }
       """
     Then the call succeeds
+    # the same route as Kuzzle's router reads it
+    When "key:logged" sends "POST" "/_query/" with body:
+      """
+      { "controller": "server", "action": "now" }
+      """
+    Then the call succeeds
+    When "key:logged" sends "POST" "//%5Fquery" with body:
+      """
+      { "controller": "server", "action": "now" }
+      """
+    Then the call succeeds
     When "key:logged" calls "server:info"
     Then the call fails with status 403 and id "plugin.api-keys.scope_denied"
     When "admin" calls "api-keys/security:verifyApiKey" with:

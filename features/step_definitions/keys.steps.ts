@@ -6,7 +6,6 @@ import { theStack } from '../support/stack';
 
 const KEYS_ALIAS = encodeURIComponent('@%plugin-api-keys.keys');
 const REVOCATIONS_ALIAS = encodeURIComponent('@%plugin-api-keys.revocations');
-const FINGERPRINTS_ALIAS = encodeURIComponent('@%plugin-api-keys.fingerprints');
 
 export function storageId(userId: string, keyId: string): string {
   return `${createHash('sha256').update(userId).digest('hex')}:${keyId}`;
@@ -24,24 +23,6 @@ When('the storage loses the key document of {string}', async function (this: Api
   const key = this.key(alias);
   const res = await es('DELETE', `/${KEYS_ALIAS}/_doc/${encodeURIComponent(storageId(key.userId, key._id))}?refresh=true`);
   assert.strictEqual(res.status, 200, `positive control: the document existed (${JSON.stringify(res.json)})`);
-});
-
-/** With "gets back the copy": a key that survived its user's deletion (a cascade that never completed). */
-When('the storage keeps a copy of key {string}', async function (this: ApiKeysWorld, alias: string) {
-  const key = this.key(alias);
-  const doc = await es('GET', `/${KEYS_ALIAS}/_doc/${encodeURIComponent(storageId(key.userId, key._id))}`);
-  const link = await es('GET', `/${FINGERPRINTS_ALIAS}/_doc/${key.source.fingerprint}`);
-  assert.strictEqual(doc.status, 200, 'positive control: the key is stored');
-  assert.strictEqual(link.status, 200, 'positive control: its fingerprint is stored');
-  this.vars.set(`copy:${alias}`, { key: doc.json._source, link: link.json._source });
-});
-
-When('the storage gets back the copy of key {string}', async function (this: ApiKeysWorld, alias: string) {
-  const key = this.key(alias);
-  const copy = this.vars.get(`copy:${alias}`);
-  const put = async (path: string, body: unknown) => assert.ok((await es('PUT', `${path}?refresh=true`, body)).status < 300, path);
-  await put(`/${KEYS_ALIAS}/_doc/${encodeURIComponent(storageId(key.userId, key._id))}`, copy.key);
-  await put(`/${FINGERPRINTS_ALIAS}/_doc/${key.source.fingerprint}`, copy.link);
 });
 
 /** Rewrites keys as version 0.1 stored them: document id = key id, no uid nor parentUid. */

@@ -51,18 +51,6 @@ export class UserGoneError extends Error {
   constructor() { super('the key owner no longer exists'); }
 }
 
-/** Clock difference tolerated between the node that created a user and the one that created its key. */
-const NODE_CLOCK_SKEW_MS = 2000;
-
-/**
- * A user created after the key is not the key's user but a new one with the same id: its key survived the old user's
- * deletion (a cascade that could not complete). It must never act as the new user.
- */
-function createdAfter(user: unknown, keyCreatedAt: number): boolean {
-  const createdAt = (user as { _kuzzle_info?: { createdAt?: unknown } } | null)?._kuzzle_info?.createdAt;
-  return typeof createdAt === 'number' && createdAt > keyCreatedAt + NODE_CLOCK_SKEW_MS;
-}
-
 /** How long a node remembers that a `kauth-` token is (or is not) a key's session. */
 const OWNER_CACHE_TTL_MS = 10 * 60 * 1000;
 export const SESSION_PREFIX = 'kauth-';
@@ -184,7 +172,6 @@ export class SessionManager {
       if (error?.status === 404) throw new UserGoneError();
       throw error;
     }
-    if (createdAfter(user, key.createdAt)) throw new UserGoneError();
     const maxTTL = this.maxTTL();
     const cap = maxTTL > 0 ? Math.min(maxTTL, SESSION_TTL_MS) : SESSION_TTL_MS;
     const remaining = keyExpiresAt === NEVER ? Infinity : keyExpiresAt - now;

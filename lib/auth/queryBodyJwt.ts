@@ -11,8 +11,20 @@ interface ParsedHttpPayload {
   payload: unknown;
 }
 
-/** the only route where Kuzzle copies the header into the body (other routes' bodies are left untouched) */
-const QUERY_ROUTE = /^\/_query(?:\?|$)/;
+/**
+ * `/_query`, matched as Kuzzle's router matches it (query string dropped, empty parts skipped, each part decoded):
+ * the only route where Kuzzle copies the header into the body, so other routes' bodies are left untouched.
+ */
+function isQueryRoute(path: unknown): boolean {
+  if (typeof path !== 'string') return false;
+  const parts = path.split('?')[0].split('/').filter((part) => part !== '');
+  if (parts.length !== 1) return false;
+  try {
+    return decodeURIComponent(parts[0]) === '_query';
+  } catch {
+    return false;
+  }
+}
 const BEARER_SECRET = new RegExp(`^bearer ${APIKEY_PREFIX}`, 'i');
 
 function sendsSecretAsBearer(headers: Record<string, unknown> | undefined): boolean {
@@ -23,7 +35,7 @@ function sendsSecretAsBearer(headers: Record<string, unknown> | undefined): bool
 /** protocol:http:afterParsingPayload (async: Kuzzle waits for a callback from a pipe that returns no promise) */
 export async function hideBearerCopy(parsed: ParsedHttpPayload): Promise<ParsedHttpPayload> {
   const { message, payload } = parsed;
-  if (typeof message?.path !== 'string' || !QUERY_ROUTE.test(message.path)) return parsed;
+  if (!isQueryRoute(message?.path)) return parsed;
   if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return parsed;
   // a jwt the client put in the body itself stays as sent (Kuzzle then ignores the header)
   if (Object.prototype.hasOwnProperty.call(payload, 'jwt') || !sendsSecretAsBearer(message?.headers)) return parsed;

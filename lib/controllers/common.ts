@@ -100,23 +100,28 @@ export function refreshOf(request: KuzzleRequest, fallback: 'wait_for' | 'false'
 
 /**
  * Keys manage only what they made: a key-authenticated request that targets a key of its own user may act only on
- * the calling key itself or on one of its descendants. Keys of other users follow Kuzzle's rights only, except for
- * an action that hands out the target's new secret (rotation): a key would then hold another user's credential, so
- * it is refused, as createApiKey refuses keys for another user.
+ * the calling key itself or on one of its descendants (keys of other users follow Kuzzle's rights only, except for
+ * rotation: see assertNoSecretForOtherUser).
  */
-export async function assertMayManage(
-  rt: Runtime, request: KuzzleRequest, target: StoredKey, what: string, opts: { returnsSecret?: boolean } = {},
-): Promise<void> {
+export async function assertMayManage(rt: Runtime, request: KuzzleRequest, target: StoredKey, what: string): Promise<void> {
   const ctx = await keyContextOf(rt, request);
   if (ctx) assertCurrentSecret(ctx);
   const caller = ctx?.key;
-  if (!caller) return;
-  if (caller.userId !== target.userId) {
-    if (opts.returnsSecret) throw new ApiKeyError('escalation', `An API key can ${what} only itself and the keys it created, never a key of another user.`);
-    return;
-  }
+  if (!caller || caller.userId !== target.userId) return;
   if (isSameKey(target, caller) || (await isDescendant(rt, target, caller))) return;
   throw new ApiKeyError('escalation', `An API key can ${what} only itself and the keys it created (directly or not).`);
+}
+
+/**
+ * An action that hands out a key's new secret (rotation), called through a key, acts on the key's own user only, as
+ * createApiKey creates keys for it only: the key would otherwise hold another user's credential. Checked before the
+ * target is read, so that the answer tells nothing about another user's keys.
+ */
+export async function assertNoSecretForOtherUser(rt: Runtime, request: KuzzleRequest, userId: string, what: string): Promise<void> {
+  const ctx = await keyContextOf(rt, request);
+  if (ctx && ctx.key.userId !== userId) {
+    throw new ApiKeyError('escalation', `An API key can ${what} only itself and the keys it created, never a key of another user.`);
+  }
 }
 
 /**

@@ -7,7 +7,7 @@ import { keyChain } from '../auth/keyState';
 import type { Runtime } from '../runtime';
 import { mintUniqueSecret } from './secrets';
 import {
-  Target, assertMayManage, assertUserExists, auditOriginOf, fieldOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId,
+  Target, assertMayManage, assertNoSecretForOtherUser, assertUserExists, auditOriginOf, fieldOf, keyChanged, keyIdOf, loadOwnedKey, refreshOf, targetUserId,
 } from './common';
 
 const LOCK_WAIT_MS = 10_000;
@@ -25,6 +25,7 @@ export async function rotateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   const keyId = keyIdOf(request);
   const grace = parseGracePeriod(fieldOf(request, 'gracePeriod'), rt.config.maxRotationGrace);
   const refresh = refreshOf(request, 'wait_for');
+  await assertNoSecretForOtherUser(rt, request, userId, 'rotate');
 
   const mutex = new Mutex(`plugin-api-keys/rotate/${storageIdOf({ userId, keyId })}`, { timeout: LOCK_WAIT_MS, ttl: LOCK_TTL_MS });
   if (!(await mutex.lock())) {
@@ -32,7 +33,7 @@ export async function rotateApiKey(rt: Runtime, request: KuzzleRequest, target: 
   }
   try {
     const key = await loadOwnedKey(rt, userId, keyId);
-    await assertMayManage(rt, request, key, 'rotate', { returnsSecret: true });
+    await assertMayManage(rt, request, key, 'rotate');
     const now = rt.now();
     const chain = await keyChain(rt.resolver, key, now);
     if (chain.state !== 'valid') {

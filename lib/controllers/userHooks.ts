@@ -33,36 +33,36 @@ function retryLater(rt: Runtime, attempt: number, what: string, error: unknown, 
 }
 
 /**
- * A user's deletion takes every key created up to `deletedAt` (a user re-created with the same id keeps the keys made
- * since). What needs no storage happens first and whatever storage does: the keys are refused at once here and, by
- * the cluster message, elsewhere. A storage failure is retried with backoff, so that no key waits in storage for a
- * re-created user.
+ * A user's deletion takes the user's keys. Seen late (the deferred hook, a retry), it may meet a user re-created since
+ * with the same id: then only the keys created up to `deletedAt` go, and the new user's keys, sessions and
+ * subscriptions are left alone. What needs no storage (caches, sessions, subscriptions, the cluster message) is done
+ * whatever storage does, and a storage failure is retried with backoff: no key waits in storage for a re-created user.
  */
 export async function deleteKeysOfUser(
   rt: Runtime, userId: string, request: KuzzleRequest | null = null, deletedAt = rt.now(), attempt = 0,
 ): Promise<void> {
   rt.resolver.invalidateUser(userId);
   let keys: StoredKey[] = [];
-  let failed = false;
+  // storage cannot tell (or the user is gone): every key of the user goes (fail closed)
+  const recreated = await userExists(rt, userId);
   try {
-    keys = await rt.repo.deleteWhere({ bool: { filter: [{ term: { userId } }, { range: { createdAt: { lte: deletedAt } } }] } });
-    await rt.quota.forget(userId);
+    const query = recreated
+      ? { bool: { filter: [{ term: { userId } }, { range: { createdAt: { lte: deletedAt } } }] } }
+      : { term: { userId } };
+    keys = await rt.repo.deleteWhere(query);
+    if (!recreated) await rt.quota.forget(userId);
     await forgetDeleted(rt, keys, 'user-deleted', rt.audit.originOf(request));
   } catch (error) {
-    failed = true;
     retryLater(rt, attempt, `delete the API keys of deleted user "${userId}"`, error, () => deleteKeysOfUser(rt, userId, request, deletedAt, attempt + 1));
   }
-  await endWhatTheUserHeld(rt, userId, keys, failed).catch((error) => {
+  await endWhatTheUserHeld(rt, userId, keys, recreated).catch((error) => {
     rt.log.error(`could not end the sessions of deleted user "${userId}": ${(error as Error)?.message ?? error}`);
   });
 }
 
-/**
- * Everything of the user's, on every node, unless the user exists again (re-created since): then only the keys
- * deleted here, so that the new user's keys and subscriptions are left alone.
- */
-async function endWhatTheUserHeld(rt: Runtime, userId: string, deleted: StoredKey[], storageFailed: boolean): Promise<void> {
-  if (storageFailed || !(await userExists(rt, userId))) {
+/** Everything of the user's, on every node; for a user re-created since, only the keys deleted here. */
+async function endWhatTheUserHeld(rt: Runtime, userId: string, deleted: StoredKey[], recreated: boolean): Promise<void> {
+  if (!recreated) {
     await rt.subscriptions.endUser(userId);
     await rt.connections.expireUser(userId);
     await rt.cluster.broadcast({ kind: 'user-deleted', userId });
@@ -78,20 +78,23 @@ async function userExists(rt: Runtime, userId: string): Promise<boolean> {
     await rt.ask('core:security:user:get', userId);
     return true;
   } catch {
-    // gone, or storage cannot tell: end everything (fail closed)
     return false;
   }
 }
 
-/** admin:resetSecurity: every key created up to `resetAt`, with the same fail-safe order and retries as above. */
-export async function deleteAllKeys(rt: Runtime, request: KuzzleRequest | null = null, resetAt = rt.now(), attempt = 0): Promise<void> {
+/**
+ * admin:resetSecurity: every key. Seen late (the deferred hook, a retry), only the keys created up to `resetAt`, so
+ * that keys of users created since (a first admin) stay; the same fail-safe order and retries as above.
+ */
+export async function deleteAllKeys(rt: Runtime, request: KuzzleRequest | null = null, resetAt: number | null = null, attempt = 0): Promise<void> {
   rt.resolver.clear();
+  const startedAt = rt.now();
   try {
-    const keys = await rt.repo.deleteWhere({ range: { createdAt: { lte: resetAt } } });
+    const keys = await rt.repo.deleteWhere(resetAt === null ? { match_all: {} } : { range: { createdAt: { lte: resetAt } } });
     for (const userId of new Set(keys.map((k) => k.userId))) await rt.quota.forget(userId);
     await forgetDeleted(rt, keys, 'reset-security', rt.audit.originOf(request));
   } catch (error) {
-    retryLater(rt, attempt, 'delete API keys after a security reset', error, () => deleteAllKeys(rt, request, resetAt, attempt + 1));
+    retryLater(rt, attempt, 'delete API keys after a security reset', error, () => deleteAllKeys(rt, request, resetAt ?? startedAt, attempt + 1));
   }
   try {
     await rt.subscriptions.endAll();
