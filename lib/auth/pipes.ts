@@ -206,9 +206,11 @@ export class RequestPipes {
     }
     this.enforceAllowedIps(ctx, request);
     if (!SCOPE_AWARE.has(`${controller}:${action}`)) await this.enforceScopes(ctx, request, controller, action);
-    if (!UNCOUNTED.has(`${controller}:${action}`)) await this.chargeBudget(ctx, request);
-    // a use: a request the key's allowlist, scopes or budget refused is not one
-    if (!UNCOUNTED.has(`${controller}:${action}`)) this.rt.usage.record(key, this.rt.now());
+    if (!UNCOUNTED.has(`${controller}:${action}`)) {
+      await this.chargeBudget(ctx, request);
+      // a use: a request the key's allowlist, scopes or budget refused is not one
+      this.rt.usage.record(key, this.rt.now());
+    }
     return this.reroute(request);
   };
 

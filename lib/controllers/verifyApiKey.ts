@@ -1,7 +1,7 @@
 import type { KuzzleRequest } from 'kuzzle';
 import { ApiKeyError } from '../core/errors';
 import { PublicKey, standingOf, toPublicKey } from '../core/key';
-import { ipAllowed, normalizeIp } from '../core/ipAllowlist';
+import { normalizeIp, refusingAllowlist } from '../core/ipAllowlist';
 import { keyChain } from '../auth/keyState';
 import { APIKEY_PREFIX } from '../auth/KeyResolver';
 import type { Runtime } from '../runtime';
@@ -47,7 +47,7 @@ export async function verifyApiKey(rt: Runtime, request: KuzzleRequest): Promise
     default: break;
   }
   if (standingOf(resolution.key, resolution.fingerprint, resolution.linkUid, now) === 'rotated') return refused('ROTATED');
-  if (ip !== undefined && !keys.every((k) => k.allowedIps === null || ipAllowed(k.allowedIps, ip))) {
+  if (ip !== undefined && refusingAllowlist(keys, ip)) {
     return refused('IP_DENIED');
   }
   // a credit-less ancestor stops its children too (a request through the child would be refused)
